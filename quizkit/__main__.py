@@ -1,0 +1,3 @@
+from quizkit.cli.main import main
+
+main()

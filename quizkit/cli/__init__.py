@@ -1,0 +1,1 @@
+"""Thin command-line layer: each module parses arguments and calls one core function."""

@@ -1,0 +1,7 @@
+"""``quizkit topics``, ``quizkit show``, ``quizkit validate`` (being written)."""
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the bank commands to ``app``."""
