@@ -122,7 +122,9 @@ class AnswerSpec(Strict):
     ``when`` expression, or ``expr`` evaluating to the correct option's index.
     """
 
-    kind: AnswerKind = Field(description="shape | legal | params | flops | int | value | bool | choice")
+    kind: AnswerKind = Field(
+        description="shape | legal | params | flops | int | value | bool | choice"
+    )
     module: str | None = Field(None, description="module expression, built on the meta device")
     input: str | None = Field(
         None, description="input shape expression, or a list of shapes for several inputs"
@@ -139,7 +141,7 @@ class AnswerSpec(Strict):
         description="for concept questions torch cannot check: the fixed answer "
         "(bool, or option index); use only where no torch check exists",
     )
-    tolerance: Tolerance = Field(default_factory=Tolerance, description="accepted error")
+    tolerance: Tolerance = Field(Tolerance(), description="accepted error")
     unit: str | None = Field(None, description="shown after the answer, e.g. FLOPs")
 
     @model_validator(mode="after")
@@ -154,9 +156,13 @@ class AnswerSpec(Strict):
                 raise ValueError("give `when` for every option or for none")
             if not with_when and not sources and self.static is None:
                 raise ValueError("give each option a `when`, or `expr`, or `static`")
-            if isinstance(self.static, int) and not isinstance(self.static, bool):
-                if not 0 <= self.static < len(self.options):
-                    raise ValueError(f"static option index {self.static} is out of range")
+            index = self.static
+            if (
+                isinstance(index, int)
+                and not isinstance(index, bool)
+                and not 0 <= index < len(self.options)
+            ):
+                raise ValueError(f"static option index {self.static} is out of range")
             return self
         if self.options is not None:
             raise ValueError(f"options are only for choice questions, not {kind.value}")
@@ -168,19 +174,21 @@ class AnswerSpec(Strict):
             return self
         if len(sources) != 1:
             raise ValueError("give exactly one of module, expr, code")
-        if kind in (AnswerKind.PARAMS,) and self.module is None:
-            raise ValueError("params answers need `module`")
-        if kind is AnswerKind.FLOPS and (self.module is None or self.input is None):
-            raise ValueError("flops answers need `module` and `input`")
+        if kind is AnswerKind.PARAMS and self.expr is not None:
+            raise ValueError("params answers need `module`, or `code` that assigns `module`")
         if self.module is not None and kind is not AnswerKind.PARAMS and self.input is None:
             raise ValueError("`module` needs an `input` shape")
+        if self.input is not None and self.module is None:
+            raise ValueError("`input` goes with `module`")
         return self
 
     @property
     def resolved_device(self) -> str:
         if self.device is not None:
             return self.device
-        return "cpu" if self.kind in (AnswerKind.VALUE, AnswerKind.BOOL, AnswerKind.CHOICE) else "meta"
+        return (
+            "cpu" if self.kind in (AnswerKind.VALUE, AnswerKind.BOOL, AnswerKind.CHOICE) else "meta"
+        )
 
 
 class Template(Strict):
@@ -188,6 +196,7 @@ class Template(Strict):
 
     id: str = Field(description="unique across the bank, lower-case words joined by '-'")
     title: str = Field(description="a short name shown in lists")
+    topic: str = Field(description="the topic; filled from the topic file when omitted")
     tags: list[str] = Field(default_factory=list, description="free-form tags")
     difficulty: Annotated[int, Field(ge=1, le=3)] = Field(description="1 easy, 2 medium, 3 hard")
     params: dict[str, ParamSpec] = Field(default_factory=dict, description="parameter domains")
@@ -244,6 +253,27 @@ class TopicFile(Strict):
     title: str = Field(description="human title of the topic")
     description: str = Field("", description="one line on what the topic practises")
     templates: list[Template] = Field(description="the templates of this topic")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fill_topic(cls, data: Any) -> Any:
+        """Each template inherits the file's topic unless it names one itself."""
+        if isinstance(data, dict) and isinstance(data.get("templates"), list):
+            topic = data.get("topic")
+            data = {
+                **data,
+                "templates": [
+                    {"topic": topic, **t} if isinstance(t, dict) else t for t in data["templates"]
+                ],
+            }
+        return data
+
+    @model_validator(mode="after")
+    def _same_topic(self) -> TopicFile:
+        for template in self.templates:
+            if template.topic != self.topic:
+                raise ValueError(f"template {template.id} has topic {template.topic!r}")
+        return self
 
 
 def placeholder_names(text: str) -> set[str]:

@@ -1,7 +1,100 @@
-"""``quizkit topics``, ``quizkit show``, ``quizkit validate`` (being written)."""
+"""``quizkit topics``, ``quizkit show``, ``quizkit validate``: thin wrappers over quizkit.bank."""
+
+from __future__ import annotations
+
+import random
 
 import typer
+
+from quizkit.errors import ExitStatus, ValidationFailed
+
+
+def topics() -> None:
+    """List the topics with their template counts and levels."""
+    from quizkit.bank.bank import Bank
+    from quizkit.bank.loader import summarize_topics
+    from quizkit.ui.bank import render_topics
+    from quizkit.ui.console import make_console
+
+    render_topics(make_console(), summarize_topics(Bank().root))
+
+
+def show(
+    question_id: str = typer.Argument(
+        ...,
+        metavar="ID[@SEED]",
+        help="A template id, optionally with @SEED (e.g. conv-out-size@1234).",
+    ),
+    answer: bool = typer.Option(
+        False, "--answer", "-a", help="Also show the answer and the worked solution."
+    ),
+) -> None:
+    """Render one question (a bare id picks a random seed and prints the full id)."""
+    from quizkit.bank.bank import Bank
+    from quizkit.bank.question import make_question, parse_question_id
+    from quizkit.ui.bank import render_question
+    from quizkit.ui.console import make_console
+
+    template_id, seed = parse_question_id(
+        question_id, default_seed=random.SystemRandom().randrange(10_000)
+    )
+    question = make_question(Bank().template(template_id), seed)
+    console = make_console()
+    render_question(console, question)
+    if answer:
+        _show_answer(console, question)
+
+
+def _show_answer(console: object, question: object) -> None:
+    from rich.console import Console
+
+    from quizkit.answers import accepted_interval, format_value
+    from quizkit.bank.question import Question
+    from quizkit.bank.truth import compute_truth
+    from quizkit.ui.bank import render_answer
+
+    assert isinstance(console, Console) and isinstance(question, Question)
+    truth = compute_truth(question)
+    spec = question.template.answer
+    render_answer(
+        console,
+        answer=format_value(question.kind, truth.value, options=question.options, unit=spec.unit),
+        accepted=accepted_interval(question.kind, truth.value, spec.tolerance),
+        solution=question.solution,
+        detail=truth.detail,
+    )
+
+
+def validate(
+    samples: int = typer.Option(50, "--samples", "-n", min=1, help="Seeds to sample per template."),
+    topic: list[str] = typer.Option([], "--topic", "-t", help="Only these topics (repeatable)."),
+    template: list[str] = typer.Option(
+        [], "--template", help="Only these template ids (repeatable)."
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only failures and the summary."),
+) -> None:
+    """Sample every template, compute every truth with torch, and check the worked solutions."""
+    from quizkit.bank.bank import Bank
+    from quizkit.bank.validate import validate_bank
+    from quizkit.ui.bank import render_template_progress, render_validation
+    from quizkit.ui.console import make_console
+
+    console = make_console()
+    report = validate_bank(
+        Bank(),
+        samples=samples,
+        topics=topic or None,
+        template_ids=template or None,
+        on_template=None if quiet else lambda r: render_template_progress(console, r),
+    )
+    render_validation(console, report)
+    if not report.ok:
+        raise ValidationFailed(f"{len(report.failed)} template(s) failed validation")
+    raise typer.Exit(int(ExitStatus.OK))
 
 
 def register(app: typer.Typer) -> None:
     """Attach the bank commands to ``app``."""
+    app.command()(topics)
+    app.command()(show)
+    app.command()(validate)

@@ -1,0 +1,143 @@
+"""``quizkit validate``: sample every template many times and check every truth.
+
+A template fails when, for any of the sampled seeds: sampling cannot satisfy its constraints;
+rendering or the torch code raises; the answer is degenerate (a shape with a zero or negative
+size, zero params/FLOPs, a NaN or infinite value) unless ``degenerate_ok``; or the worked
+derivation's final value ``let.result`` disagrees with the torch truth under the template's
+tolerance. Duplicate template ids across the bank also fail.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from quizkit.answers import check_answer
+from quizkit.bank.bank import Bank
+from quizkit.bank.model import AnswerKind, Template
+from quizkit.bank.question import make_question
+from quizkit.errors import QuizkitError
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One failure: the question id where it showed and what went wrong."""
+
+    question_id: str
+    message: str
+
+
+@dataclass
+class TemplateReport:
+    template_id: str
+    topic: str
+    samples: int
+    problems: list[Problem] = field(default_factory=list)
+    distinct_answers: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class ValidationReport:
+    templates: list[TemplateReport]
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return all(t.ok for t in self.templates)
+
+    @property
+    def failed(self) -> list[TemplateReport]:
+        return [t for t in self.templates if not t.ok]
+
+
+def validate_bank(
+    bank: Bank,
+    *,
+    samples: int = 50,
+    topics: list[str] | None = None,
+    template_ids: Iterable[str] | None = None,
+    on_template: Callable[[TemplateReport], None] | None = None,
+) -> ValidationReport:
+    """Validate the bank (or some topics / templates) with ``samples`` seeds per template."""
+    start = time.perf_counter()
+    bank.check_unique_ids()
+    wanted = set(template_ids) if template_ids is not None else None
+    reports = []
+    for name in topics or bank.topic_names():
+        for template in bank.topic(name).templates:
+            if wanted is not None and template.id not in wanted:
+                continue
+            report = validate_template(template, topic=name, samples=samples)
+            reports.append(report)
+            if on_template is not None:
+                on_template(report)
+    return ValidationReport(reports, time.perf_counter() - start)
+
+
+def validate_template(template: Template, *, topic: str, samples: int) -> TemplateReport:
+    """Check ``samples`` seeds (0..samples-1) of one template; stop at its first 3 problems."""
+    from quizkit.bank.truth import compute_truth
+
+    report = TemplateReport(template.id, topic, samples)
+    answers: set[str] = set()
+    for seed in range(samples):
+        question_id = f"{template.id}@{seed}"
+        try:
+            question = make_question(template, seed)
+            truth = compute_truth(question)
+        except QuizkitError as error:
+            report.problems.append(Problem(question_id, error.message))
+        else:
+            answers.add(repr(truth.value))
+            report.problems.extend(
+                Problem(question_id, message)
+                for message in _check_truth(template, question.lets, truth.value)
+            )
+        if len(report.problems) >= 3:
+            break
+    report.distinct_answers = len(answers)
+    return report
+
+
+def _check_truth(template: Template, lets: dict[str, Any], truth: Any) -> list[str]:
+    problems = []
+    kind = template.answer.kind
+    if not template.degenerate_ok and is_degenerate(kind, truth):
+        problems.append(f"degenerate answer {truth!r} (set degenerate_ok if intended)")
+    if "result" in lets:
+        verdict = check_answer(
+            kind, truth, _as_answer(kind, lets["result"]), template.answer.tolerance
+        )
+        if not verdict.correct:
+            problems.append(
+                f"worked solution gives {verdict.given}, torch gives {verdict.expected}"
+            )
+    return problems
+
+
+def _as_answer(kind: AnswerKind, value: Any) -> Any:
+    """A derivation's ``result`` in the form the answer checker expects for ``kind``."""
+    if kind is AnswerKind.SHAPE and isinstance(value, list | tuple):
+        return tuple(value)
+    if kind is AnswerKind.VALUE and isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def is_degenerate(kind: AnswerKind, value: Any) -> bool:
+    """Zero-size shapes, zero counts, and non-finite values make poor questions."""
+    if kind is AnswerKind.SHAPE:
+        return any(n <= 0 for n in value)
+    if kind in (AnswerKind.PARAMS, AnswerKind.FLOPS):
+        return bool(value <= 0)
+    if kind is AnswerKind.VALUE:
+        values = value if isinstance(value, list) else [value]
+        return not values or not all(math.isfinite(v) for v in values)
+    return False

@@ -1,0 +1,111 @@
+"""Rendering of topics, questions, answers and validation reports."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from rich.console import Console, Group
+from rich.markdown import Markdown
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from quizkit.bank.loader import TopicSummary
+from quizkit.bank.question import OPTION_LETTERS, Question
+
+if TYPE_CHECKING:
+    from quizkit.bank.validate import TemplateReport, ValidationReport
+
+LEVEL_NAMES = {1: "easy", 2: "medium", 3: "hard"}
+
+
+def render_topics(console: Console, topics: Sequence[TopicSummary]) -> None:
+    table = Table(title="quizkit topics", title_justify="left")
+    table.add_column("topic", style="bold cyan", no_wrap=True)
+    table.add_column("templates", justify="right")
+    table.add_column("levels")
+    table.add_column("what it practises", overflow="fold")
+    for topic in topics:
+        levels = ",".join(str(level) for level in topic.levels)
+        table.add_row(topic.topic, str(topic.templates), levels, topic.description or topic.title)
+    table.caption = (
+        f"{sum(t.templates for t in topics)} templates; practise with `quizkit practice TOPIC`"
+    )
+    console.print(table)
+
+
+def question_panel(question: Question, *, number: str = "") -> Panel:
+    """A question as a panel: prompt (Markdown), lettered options, id/topic/level in the title."""
+    template = question.template
+    body: list[Markdown | Text] = [Markdown(question.prompt)]
+    if question.options:
+        options = Text()
+        for letter, option in zip(OPTION_LETTERS, question.options, strict=False):
+            options.append(f"\n  ({letter}) ", style="bold")
+            options.append(option)
+        body.append(options)
+    level = LEVEL_NAMES.get(template.difficulty, str(template.difficulty))
+    title = Text.assemble(
+        (f"{number}  " if number else "", "bold"),
+        (template.title, "bold"),
+        ("  ·  ", "dim"),
+        (template.topic, "cyan"),
+    )
+    return Panel(
+        Group(*body),
+        title=title,
+        title_align="left",
+        subtitle=Text(f"{question.id} · level {template.difficulty} ({level})", style="dim"),
+        subtitle_align="right",
+        border_style="blue",
+    )
+
+
+def render_question(console: Console, question: Question) -> None:
+    console.print(question_panel(question))
+
+
+def render_answer(
+    console: Console, *, answer: str, accepted: str, solution: str, detail: str = ""
+) -> None:
+    """The correct answer, the accepted interval and the worked derivation."""
+    console.print(Text.assemble(("Answer: ", "bold green"), answer))
+    console.print(Text.assemble(("Accepted: ", "dim"), (accepted, "dim")))
+    if detail:
+        console.print(Text.assemble(("torch says: ", "dim"), (detail, "dim italic")))
+    console.print(
+        Panel(Text(solution), title="Worked solution", title_align="left", border_style="green")
+    )
+
+
+def render_template_progress(console: Console, report: TemplateReport) -> None:
+    mark = Text("ok  ", style="green") if report.ok else Text("FAIL", style="bold red")
+    console.print(
+        Text.assemble(
+            mark,
+            f" {report.topic}/{report.template_id}",
+            (f"  {report.distinct_answers} distinct answers", "dim"),
+        )
+    )
+
+
+def render_validation(console: Console, report: ValidationReport) -> None:
+    failed = report.failed
+    total = len(report.templates)
+    samples = sum(t.samples for t in report.templates)
+    if not failed:
+        console.print(
+            Text(
+                f"All {total} templates valid ({samples} samples, {report.seconds:.1f} s).",
+                style="bold green",
+            )
+        )
+        return
+    table = Table(title=f"{len(failed)} of {total} templates failed", title_style="bold red")
+    table.add_column("question", style="cyan", no_wrap=True)
+    table.add_column("problem", overflow="fold")
+    for template in failed:
+        for problem in template.problems:
+            table.add_row(problem.question_id, problem.message)
+    console.print(table)
