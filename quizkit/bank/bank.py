@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +52,13 @@ class Bank:
                 if template.id == template_id:
                     return template
         raise UnknownQuestionError(f"unknown template {template_id!r} (see `quizkit topics`)")
+
+    def fingerprint(self) -> str:
+        """12 hex digits of sha256 over every topic file's name and bytes: changes iff the bank does."""
+        digest = hashlib.sha256()
+        for path in topic_files(self.root):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        return digest.hexdigest()[:12]
 
     def check_unique_ids(self) -> None:
         """Raise :class:`BankError` naming both places if two templates share an id."""
