@@ -1,7 +1,8 @@
 """Truth: every correct answer is computed by live PyTorch from the template's code.
 
 The template's ``module``/``input``, ``expr`` or ``code`` is evaluated in a namespace holding
-the question's params and lets plus ``torch``, ``nn``, ``F`` and ``math``. Modules and inputs are
+the question's params and lets plus ``torch``, ``nn``, ``F``, ``math`` and ``zoo`` (the model
+zoo: ``zoo.build("resnet18")``). Modules and inputs are
 built on the ``meta`` device unless the answer needs values (``value``, ``bool`` and ``choice``
 default to ``cpu``), so a VGG-sized question allocates no weights. Measures, by answer kind:
 
@@ -29,13 +30,14 @@ import torch.nn.functional as F
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
+from quizkit import zoo
 from quizkit.bank.model import AnswerKind, AnswerSpec
 from quizkit.bank.question import Question
 from quizkit.bank.sampling import FORMULA_GLOBALS
 from quizkit.errors import TemplateError
 
 LEGAL_ERRORS = (RuntimeError, ValueError, TypeError, IndexError)
-TORCH_GLOBALS: dict[str, Any] = {**FORMULA_GLOBALS, "torch": torch, "nn": nn, "F": F}
+TORCH_GLOBALS: dict[str, Any] = {**FORMULA_GLOBALS, "torch": torch, "nn": nn, "F": F, "zoo": zoo}
 
 
 @dataclass(frozen=True)
