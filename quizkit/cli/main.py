@@ -20,7 +20,7 @@ class QuizkitGroup(TyperGroup):
     Set ``QUIZKIT_TRACEBACK=1`` to re-raise instead (for debugging quizkit itself).
     """
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # typer vendors click; its Context type is private
         try:
             return super().invoke(ctx)
         except QuizkitError as error:
