@@ -107,7 +107,7 @@ def _node_lines(node: yaml.Node, loc: Loc) -> Iterator[tuple[Loc, int]]:
 def _first_error(error: ValidationError, data: Any, lines: dict[Loc, int], display: str) -> str:
     """``file:line: field: message`` for the first pydantic error (+ how many more)."""
     first = error.errors()[0]
-    loc: Loc = tuple(first["loc"])
+    loc = _data_path(tuple(first["loc"]), data)
     line = _nearest_line(loc, lines)
     field = _field_name(loc, data)
     message = first["msg"].removeprefix("Value error, ")
@@ -120,6 +120,23 @@ def _first_error(error: ValidationError, data: Any, lines: dict[Loc, int], displ
     more = error.error_count() - 1
     suffix = f" (+{more} more)" if more else ""
     return f"{display}:{line}: {field}: {message}{suffix}"
+
+
+def _data_path(loc: Loc, data: Any) -> Loc:
+    """Drop the parts of a pydantic location that name union members (``int``, ``float``)."""
+    kept: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        elif node is not None and not isinstance(node, dict | list):
+            continue
+        else:
+            node = None
+        kept.append(part)
+    return tuple(kept)
 
 
 def _nearest_line(loc: Loc, lines: dict[Loc, int]) -> int:

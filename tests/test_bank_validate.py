@@ -1,0 +1,87 @@
+"""``quizkit validate`` over the real bank is part of the test suite; it also catches bad templates."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from quizkit.bank.bank import Bank
+from quizkit.bank.validate import validate_bank
+from quizkit.cli.main import app
+
+TEMPLATE = """\
+topic: demo
+title: Demo
+templates:
+  - id: demo-conv
+    title: conv
+    difficulty: 1
+    params:
+      h: {{ints: [{low}, 12]}}
+    let:
+      result: "(1, 1, {formula}, {formula})"
+    prompt: "Input (1, 1, {{h}}, {{h}}) through nn.Conv2d(1, 1, 5)?"
+    answer:
+      kind: shape
+      module: "nn.Conv2d(1, 1, 5)"
+      input: "(1, 1, h, h)"
+    hint: "h - k + 1"
+    solution: "{{result}}"
+"""
+
+
+@pytest.mark.slow
+def test_the_whole_bank_validates_with_50_samples_per_template() -> None:
+    report = validate_bank(Bank(), samples=50)
+    problems = [f"{p.question_id}: {p.message}" for t in report.failed for p in t.problems]
+    assert not problems, "\n".join(problems)
+    assert len(report.templates) >= 1
+
+
+def test_validate_passes_a_correct_template(write_bank: Callable[..., Path]) -> None:
+    root = write_bank(demo=TEMPLATE.format(low=5, formula="h - 4"))
+    report = validate_bank(Bank(root), samples=20)
+    assert report.ok
+    assert report.templates[0].distinct_answers == 8
+
+
+def test_validate_catches_a_derivation_that_disagrees_with_torch(
+    write_bank: Callable[..., Path],
+) -> None:
+    root = write_bank(demo=TEMPLATE.format(low=5, formula="h - 5"))
+    [template] = validate_bank(Bank(root), samples=20).templates
+    assert not template.ok
+    assert (
+        "worked solution gives (1, 1, 0, 0), torch gives (1, 1, 1, 1)"
+        in template.problems[0].message
+    )
+
+
+def test_validate_catches_torch_errors_and_degenerate_answers(
+    write_bank: Callable[..., Path],
+) -> None:
+    root = write_bank(demo=TEMPLATE.format(low=1, formula="h - 4"))
+    [template] = validate_bank(Bank(root), samples=20).templates
+    messages = " ".join(p.message for p in template.problems)
+    assert "torch raised RuntimeError" in messages
+
+
+def test_validate_command_exits_1_on_failure_and_0_on_success(
+    write_bank: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner = CliRunner()
+    monkeypatch.setenv(
+        "QUIZKIT_BANK", str(write_bank(demo=TEMPLATE.format(low=5, formula="h - 5")))
+    )
+    failed = runner.invoke(app, ["validate", "-n", "5"], env={"COLUMNS": "200"})
+    assert failed.exit_code == 1
+    assert "1 template(s) failed validation" in failed.output
+    monkeypatch.setenv(
+        "QUIZKIT_BANK", str(write_bank(demo=TEMPLATE.format(low=5, formula="h - 4")))
+    )
+    passed = runner.invoke(app, ["validate", "-n", "5"], env={"COLUMNS": "200"})
+    assert passed.exit_code == 0, passed.output
+    assert "All 1 templates valid" in passed.output

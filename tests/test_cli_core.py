@@ -1,0 +1,151 @@
+"""The core commands end to end: fast start-up, one-line errors, exit codes 0/1/2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from quizkit.cli.main import app
+
+runner = CliRunner()
+
+
+def _in_fresh_interpreter(args: list[str]) -> tuple[int, bool]:
+    """Run the CLI in a new interpreter; return its exit code and whether torch got imported."""
+    code = (
+        "import sys; from typer.testing import CliRunner; from quizkit.cli.main import app; "
+        f"result = CliRunner().invoke(app, {args!r}); "
+        "print(result.exit_code, 'torch' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    exit_code, imported = out.stdout.split()
+    return int(exit_code), imported == "True"
+
+
+@pytest.mark.parametrize("args", [["--help"], ["topics"], ["show", "conv-out-size@3"]])
+def test_help_topics_and_show_do_not_import_torch(args: list[str]) -> None:
+    assert _in_fresh_interpreter(args) == (0, False)
+
+
+def test_every_command_has_help() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    commands = [
+        line.split()[1]
+        for line in result.output.splitlines()
+        if line.startswith("│ ") and len(line.split()) > 2
+    ]
+    for command in ("topics", "show", "validate", "explain"):
+        assert command in commands
+        sub = runner.invoke(app, [command, "--help"])
+        assert sub.exit_code == 0, command
+        assert "Usage" in sub.output
+
+
+def test_topics_lists_every_topic_file_with_counts() -> None:
+    result = runner.invoke(app, ["topics"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "conv" in result.output
+    assert "templates" in result.output
+
+
+def test_show_renders_the_question_with_its_id() -> None:
+    result = runner.invoke(app, ["show", "conv-out-size@1234"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "conv-out-size@1234" in result.output
+    assert "What is the output shape?" in result.output
+    assert "Worked solution" not in result.output
+
+
+def test_show_answer_gives_the_torch_answer_and_the_derivation() -> None:
+    result = runner.invoke(app, ["show", "conv-out-size@1234", "--answer"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "Answer: (2, 64, 23, 23)" in result.output
+    assert "floor((23 + 2*0 - 1)/1) + 1 = 23" in result.output
+
+
+def test_unknown_template_is_a_one_line_error_with_exit_2() -> None:
+    result = runner.invoke(app, ["show", "no-such-template@1"])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        "quizkit: error: unknown template 'no-such-template' (see `quizkit topics`)"
+    ]
+
+
+def test_malformed_question_id_is_a_usage_error() -> None:
+    result = runner.invoke(app, ["show", "conv out"])
+    assert result.exit_code == 2
+    assert "not a question id" in result.output
+
+
+def test_explain_json_follows_the_documented_schema() -> None:
+    result = runner.invoke(
+        app,
+        [
+            "explain",
+            "nn.Sequential(nn.Conv2d(3,6,5), nn.ReLU(), nn.MaxPool2d(2))",
+            "--input",
+            "1,3,32,32",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert set(report) == {"output_shape", "params", "trainable_params", "flops", "macs", "layers"}
+    assert report["output_shape"] == [1, 6, 14, 14]
+    assert report["params"] == report["trainable_params"] == 6 * 3 * 5 * 5 + 6
+    assert report["flops"] == 2 * 5 * 5 * 3 * 6 * 28 * 28 == 2 * report["macs"]
+    assert [layer["type"] for layer in report["layers"]] == ["Conv2d", "ReLU", "MaxPool2d"]
+    assert set(report["layers"][0]) == {"name", "type", "output_shape", "params", "flops"}
+
+
+def test_explain_a_zoo_model_uses_its_default_input() -> None:
+    result = runner.invoke(app, ["explain", "lenet5", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["output_shape"] == [1, 10]
+    assert report["params"] == 61706
+
+
+def test_explain_table_shows_the_formula_behind_the_numbers() -> None:
+    result = runner.invoke(
+        app,
+        ["explain", "nn.Conv2d(3, 16, 5, stride=2, padding=1)", "--input", "1x3x32x32"],
+        env={"COLUMNS": "200"},
+    )
+    assert result.exit_code == 0, result.output
+    assert "floor((32 + 2*1 - 1*(5-1) - 1)/2) + 1 = 15" in result.output
+    assert "16*(3/1)*5*5 + 16 = 1216" in result.output
+
+
+def test_explain_input_the_layer_cannot_take_names_layer_and_shapes() -> None:
+    result = runner.invoke(
+        app,
+        [
+            "explain",
+            "nn.Sequential(nn.Conv2d(3, 8, 3), nn.Conv2d(4, 8, 3))",
+            "--input",
+            "1,3,16,16",
+        ],
+    )
+    assert result.exit_code == 1
+    [line] = result.output.strip().splitlines()
+    assert line.startswith(
+        "quizkit: error: layer 1 (Conv2d(4, 8, kernel_size=(3, 3), stride=(1, 1))) cannot take input of shape (1, 8, 14, 14)"
+    )
+
+
+def test_explain_refuses_arbitrary_code() -> None:
+    result = runner.invoke(app, ["explain", "__import__('os').system('true')", "--input", "1,3"])
+    assert result.exit_code == 2
+    assert "unknown name '__import__'" in result.output
+
+
+def test_explain_expression_without_input_asks_for_it() -> None:
+    result = runner.invoke(app, ["explain", "nn.ReLU()"])
+    assert result.exit_code == 2
+    assert "--input is required" in result.output
