@@ -180,7 +180,7 @@ class _Profiler:
             params = sum(p.numel() for p in module.parameters()) if first else 0
             flops = self._flops_now() - flops_before
             formula = layer_formula(module, in_shape, out_shape)
-            if not first:
+            if not first and any(True for _ in module.parameters()):
                 formula = [*formula, "parameters shared with an earlier call: counted once"]
             self.rows.append(
                 LayerRow(name, type(module).__name__, in_shape, out_shape, params, flops, formula)
@@ -197,6 +197,13 @@ class _Profiler:
         if not self.stack:
             return f"input of shape {tuple(shape)} is not accepted: {reason}"
         name, module, in_shape, _ = self.stack[-1]
+        expected = getattr(module, "in_channels", None) or getattr(module, "in_features", None)
+        if isinstance(module, nn.Linear) and in_shape and in_shape[-1] != expected:
+            reason = (
+                f"it expects {expected} input features in the last dimension, got {in_shape[-1]}"
+            )
+        elif expected is not None and len(in_shape) > 1 and in_shape[1] != expected:
+            reason = f"it expects {expected} input channels in dimension 1, got {in_shape[1]}"
         return f"layer {name} ({module}) cannot take input of shape {tuple(in_shape)}: {reason}"
 
     def rows_with_remainder(self, total_flops: int) -> list[LayerRow]:

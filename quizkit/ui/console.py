@@ -18,4 +18,4 @@ def make_console(file: TextIO | None = None, *, stderr: bool = False) -> Console
 def print_error(message: str) -> None:
     """One line on stderr: ``quizkit: error: <message>``."""
     console = make_console(stderr=True)
-    console.print(f"[bold red]quizkit: error:[/] {escape(message)}", markup=True)
+    console.print(f"[bold red]quizkit: error:[/] {escape(message)}", markup=True, soft_wrap=True)
