@@ -1,0 +1,133 @@
+"""Comparison of what the student returned with what PyTorch computed, in the grader process.
+
+A mismatch is a one-line message naming where (``output[0]``, ``grad of weight``), the first
+element that differs, expected vs received, and the max abs/rel error over the whole tensor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+from quizkit.exercises.protocol import Opaque
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """``|received - expected| <= atol + rtol * |expected|`` elementwise."""
+
+    rtol: float
+    atol: float
+
+
+FLOAT64 = Tolerance(rtol=1e-7, atol=1e-9)
+FLOAT32 = Tolerance(rtol=1e-4, atol=1e-5)
+# Gradients and long chains accumulate a little more rounding.
+FLOAT64_LOOSE = Tolerance(rtol=1e-6, atol=1e-8)
+
+
+def tolerance_for(dtype: torch.dtype, loose: bool = False) -> Tolerance:
+    if dtype == torch.float64:
+        return FLOAT64_LOOSE if loose else FLOAT64
+    return FLOAT32
+
+
+def describe_value(value: Any) -> str:
+    if isinstance(value, torch.Tensor):
+        return f"tensor of shape {tuple(value.shape)} and dtype {str(value.dtype)[6:]}"
+    if isinstance(value, Opaque):
+        return f"{value.type_name} {value.text}"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.10g}"
+
+
+def compare(received: Any, expected: Any, where: str, tol: Tolerance | None = None) -> str | None:
+    """``None`` when ``received`` matches ``expected``; otherwise why not."""
+    if isinstance(expected, torch.Tensor):
+        return _compare_tensor(received, expected, where, tol)
+    if isinstance(expected, tuple | list):
+        if not isinstance(received, tuple | list):
+            return (
+                f"{where}: expected a tuple of {len(expected)}, received {describe_value(received)}"
+            )
+        if len(received) != len(expected):
+            return f"{where}: expected {len(expected)} values, received {len(received)}"
+        for i, (r, e) in enumerate(zip(received, expected, strict=True)):
+            problem = compare(r, e, f"{where}[{i}]", tol)
+            if problem:
+                return problem
+        return None
+    if isinstance(expected, bool) or expected is None:
+        if received is not expected:
+            return f"{where}: expected {expected!r}, received {describe_value(received)}"
+        return None
+    if isinstance(expected, int):
+        ok = isinstance(received, int) and not isinstance(received, bool) and received == expected
+        if not ok:
+            return f"{where}: expected {expected!r}, received {describe_value(received)}"
+        return None
+    if isinstance(expected, float):
+        if not isinstance(received, int | float) or isinstance(received, bool):
+            return f"{where}: expected {expected!r}, received {describe_value(received)}"
+        t = tol or FLOAT64
+        if abs(received - expected) > t.atol + t.rtol * abs(expected):
+            return f"{where}: expected {_fmt(expected)}, received {_fmt(received)}"
+        return None
+    if received != expected:
+        return f"{where}: expected {expected!r}, received {describe_value(received)}"
+    return None
+
+
+def _compare_tensor(
+    received: Any, expected: torch.Tensor, where: str, tol: Tolerance | None
+) -> str | None:
+    if not isinstance(received, torch.Tensor):
+        return f"{where}: expected a tensor, received {describe_value(received)}"
+    if tuple(received.shape) != tuple(expected.shape):
+        return (
+            f"{where}: expected shape {tuple(expected.shape)}, "
+            f"received shape {tuple(received.shape)}"
+        )
+    if received.dtype != expected.dtype:
+        return (
+            f"{where}: expected dtype {str(expected.dtype)[6:]}, received {str(received.dtype)[6:]}"
+        )
+    if expected.numel() == 0:
+        return None
+    t = tol or tolerance_for(expected.dtype)
+    if not expected.is_floating_point():
+        bad = received != expected
+    else:
+        r64, e64 = received.double(), expected.double()
+        same_nonfinite = (r64 == e64) | (r64.isnan() & e64.isnan())
+        close = (r64 - e64).abs() <= t.atol + t.rtol * e64.abs()
+        bad = ~(same_nonfinite | close)
+    if not bool(bad.any()):
+        return None
+    count = int(bad.sum())
+    index = tuple(int(i) for i in bad.nonzero()[0])
+    element = f"{where}[{', '.join(map(str, index))}]" if index else where
+    e_val, r_val = expected[index].item(), received[index].item()
+    message = f"{element}: expected {_fmt(e_val)}, received {_fmt(r_val)}"
+    if expected.is_floating_point():
+        r64, e64 = received.double(), expected.double()
+        finite = e64.isfinite() & r64.isfinite()
+        if bool(finite.any()):
+            abs_err = (r64 - e64).abs()[finite]
+            rel_err = abs_err / e64.abs()[finite].clamp_min(1e-300)
+            message += (
+                f" (max abs error {float(abs_err.max()):.3g}, "
+                f"max rel error {float(rel_err.max()):.3g}; "
+            )
+        else:
+            message += " ("
+        message += f"{count} of {expected.numel()} elements differ)"
+    else:
+        message += f" ({count} of {expected.numel()} elements differ)"
+    return message
