@@ -1,0 +1,183 @@
+"""Which questions a session asks: templates weighted by weakness and due reviews, fresh seeds.
+
+Selection is weighted sampling without replacement (Efraimidis–Spirakis keys ``u ** (1 / w)``)
+over the templates of the chosen topics and levels, with a weight per template of
+
+- 1.0 for a template never answered,
+- ``0.5 + 2.5 * (1 - a)`` otherwise, where ``a = (correct + 1) / (answered + 2)`` is its smoothed
+  accuracy, plus ``1.5 * (1 - topic accuracy)`` so a weak topic pulls in its other templates,
+- ``+ 3`` when its FSRS card is due, and halved when it is not due for more than a day.
+
+When a session asks for more questions than there are templates, the templates come round again
+with new seeds; no question (template and parameters) is asked twice in a session. Within each
+round questions go from easy to hard. Seeds avoid those the student has already seen.
+
+With ``seed`` the plan ignores history and is a pure function of bank, arguments and seed, so a
+seeded session is reproducible anywhere (its answers are still recorded).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from quizkit.bank.model import Template
+from quizkit.bank.question import Question, make_question
+from quizkit.errors import TemplateError, UsageError
+from quizkit.practice.store import TemplateHistory
+
+SEED_RANGE = 10_000
+SEED_TRIES = 50
+DEFAULT_COUNT = 10
+
+
+@dataclass(frozen=True)
+class PlannedQuestion:
+    """A question to ask, and why it was picked: ``new``, ``due``, ``weak`` or ``practice``."""
+
+    question: Question
+    reason: str = "practice"
+
+
+@dataclass(frozen=True)
+class Plan:
+    questions: tuple[PlannedQuestion, ...]
+    skipped_templates: tuple[str, ...] = ()  # templates that failed to render: "id: message"
+
+
+def parse_levels(text: str | None) -> set[int] | None:
+    """``"1"``, ``"1-2"``, ``"2,3"`` (and ``"1,3-3"``) -> a set of levels in 1..3; None -> all."""
+    if text is None or not text.strip():
+        return None
+    levels: set[int] = set()
+    for part in text.replace(" ", "").split(","):
+        low, _, high = part.partition("-")
+        try:
+            first, last = int(low), int(high or low)
+        except ValueError:
+            raise UsageError(
+                f"--level {text!r}: expected levels 1-3 as 1, 1-2 or 2,3; {part!r} is not one"
+            ) from None
+        if not 1 <= first <= last <= 3:
+            raise UsageError(f"--level {text!r}: levels run from 1 (easy) to 3 (hard)")
+        levels.update(range(first, last + 1))
+    return levels
+
+
+def template_weight(
+    history: TemplateHistory | None, topic_accuracy: float, now: datetime
+) -> tuple[float, str]:
+    """The sampling weight of one template and the reason shown to the student."""
+    if history is None or history.answered == 0:
+        return 1.0, "new"
+    accuracy = (history.correct + 1) / (history.answered + 2)
+    weight = 0.5 + 2.5 * (1 - accuracy) + 1.5 * (1 - topic_accuracy)
+    reason = "weak" if accuracy < 0.6 else "practice"
+    if history.due is not None:
+        if history.due <= now:
+            weight += 3
+            reason = "due"
+        elif history.due - now > timedelta(days=1):
+            weight /= 2
+    return weight, reason
+
+
+def plan_session(
+    templates: Sequence[Template],
+    *,
+    count: int = DEFAULT_COUNT,
+    seed: int | None = None,
+    history: Mapping[str, TemplateHistory] | None = None,
+    now: datetime,
+) -> Plan:
+    """Pick ``count`` questions from ``templates`` (see the module docstring)."""
+    if count < 1:
+        raise UsageError(f"-n {count}: ask for at least one question")
+    if not templates:
+        raise UsageError("no templates match; try fewer filters (see `quizkit topics`)")
+    rng: random.Random = random.Random(seed) if seed is not None else random.SystemRandom()
+    known = {} if seed is not None else dict(history or {})
+    weights = _weights(templates, known, now)
+    order = _weighted_order(templates, weights, rng)
+    planned: list[PlannedQuestion] = []
+    asked: set[tuple[str, str]] = set()
+    broken: dict[str, str] = {}
+    round_number = 0
+    while len(planned) < count and len(broken) < len(templates):
+        round_picks = [t for t in order if t.id not in broken][: count - len(planned)]
+        if round_number > 0:
+            rng.shuffle(round_picks)
+        round_picks.sort(key=lambda t: t.difficulty)
+        added = 0
+        for template in round_picks:
+            try:
+                question = _fresh_question(template, rng, asked, known.get(template.id))
+            except TemplateError as error:
+                broken[template.id] = error.message
+                continue
+            if question is None:
+                continue
+            asked.add((template.id, question.prompt))
+            reason = weights[template.id][1] if round_number == 0 else "variant"
+            planned.append(PlannedQuestion(question, reason))
+            added += 1
+        if added == 0 and not [t for t in order if t.id not in broken]:
+            break
+        if added == 0:
+            break  # every template's variants are used up
+        round_number += 1
+    if not planned:
+        raise UsageError(
+            "no question could be rendered: "
+            + "; ".join(f"{tid}: {msg}" for tid, msg in broken.items())
+        )
+    return Plan(tuple(planned), tuple(f"{tid}: {msg}" for tid, msg in broken.items()))
+
+
+def _weights(
+    templates: Sequence[Template], history: Mapping[str, TemplateHistory], now: datetime
+) -> dict[str, tuple[float, str]]:
+    by_topic: dict[str, list[int]] = {}
+    for template in templates:
+        entry = history.get(template.id)
+        if entry is not None:
+            totals = by_topic.setdefault(template.topic, [0, 0])
+            totals[0] += entry.answered
+            totals[1] += entry.correct
+    topic_accuracy = {
+        topic: (correct + 1) / (answered + 2) for topic, (answered, correct) in by_topic.items()
+    }
+    return {
+        t.id: template_weight(history.get(t.id), topic_accuracy.get(t.topic, 0.5), now)
+        for t in templates
+    }
+
+
+def _weighted_order(
+    templates: Sequence[Template], weights: Mapping[str, tuple[float, str]], rng: random.Random
+) -> list[Template]:
+    keyed = [(rng.random() ** (1.0 / weights[t.id][0]), t) for t in templates]
+    keyed.sort(key=lambda pair: pair[0], reverse=True)
+    return [t for _, t in keyed]
+
+
+def _fresh_question(
+    template: Template,
+    rng: random.Random,
+    asked: set[tuple[str, str]],
+    history: TemplateHistory | None,
+) -> Question | None:
+    """A seed whose question differs from those asked this session, preferring unseen seeds."""
+    seen = history.seeds if history else set()
+    fallback: Question | None = None
+    for _ in range(SEED_TRIES):
+        seed = rng.randrange(SEED_RANGE)
+        question = make_question(template, seed)
+        if (template.id, question.prompt) in asked:
+            continue
+        if seed not in seen:
+            return question
+        fallback = fallback or question
+    return fallback
