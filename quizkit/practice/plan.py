@@ -53,9 +53,9 @@ def parse_levels(text: str | None) -> set[int] | None:
         return None
     levels: set[int] = set()
     for part in text.replace(" ", "").split(","):
-        low, _, high = part.partition("-")
+        low, dash, high = part.partition("-")
         try:
-            first, last = int(low), int(high or low)
+            first, last = int(low), int(high if dash else low)
         except ValueError:
             raise UsageError(
                 f"--level {text!r}: expected levels 1-3 as 1, 1-2 or 2,3; {part!r} is not one"
