@@ -39,6 +39,7 @@ templates:
     answer:
       kind: int
       expr: "torch.tensor(a) + b"
+      device: cpu
     hint: "Add the tens, then the units."
     solution: "{a} + {b} = {result}"
   - id: toy-mul
@@ -53,6 +54,7 @@ templates:
     answer:
       kind: int
       expr: "torch.tensor(a) * b"
+      device: cpu
     hint: "Multiply."
     solution: "{a} * {b} = {result}"
   - id: toy-shape

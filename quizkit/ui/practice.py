@@ -216,6 +216,8 @@ def render_exam_review(console: Console, result: SessionResult) -> None:
 def render_summary(console: Console, summary: Summary, *, now: datetime) -> None:
     """Score per topic, time taken, streaks and what to review next."""
     lines: list[Text | Table] = []
+    if not summary.answered:
+        lines.append(Text("No questions answered this time.", style="bold"))
     headline = Text.assemble(
         ("Score ", "bold"),
         (f"{summary.correct}/{summary.answered}", _score_style(summary)),
