@@ -26,9 +26,20 @@ class ForbiddenSpec:
     ] = ()  # fully qualified: "torch.nn.functional.conv2d", "torch.Tensor.relu"
     aten: tuple[str, ...] = ()  # aten schema names: "aten::convolution"
     all_torch: bool = False  # pure-Python exercises: any torch call is forbidden
+    # names forbidden only inside one API function/class: (("MySequential", ("torch.nn.Sequential",)),)
+    per_function: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def names_for(self, scope: str) -> tuple[str, ...]:
+        extra = [n for fn, names in self.per_function if fn == scope for n in names]
+        return (*self.names, *extra)
 
     def to_wire(self) -> dict[str, Any]:
-        return {"names": list(self.names), "aten": list(self.aten), "all_torch": self.all_torch}
+        return {
+            "names": list(self.names),
+            "aten": list(self.aten),
+            "all_torch": self.all_torch,
+            "per_function": [[fn, list(names)] for fn, names in self.per_function],
+        }
 
 
 @dataclass(frozen=True)
@@ -65,7 +76,7 @@ def scan_source(source: str, spec: ForbiddenSpec, api: Iterable[str]) -> list[St
             scope = MODULE_SCOPE
         for node in ast.walk(stmt):
             name = _dotted(node, aliases)
-            if name is not None and _is_forbidden(name, spec):
+            if name is not None and _is_forbidden(name, spec, scope):
                 hits.append(StaticHit(scope, name, getattr(node, "lineno", 0)))
             elif (
                 isinstance(node, ast.Call)
@@ -87,10 +98,10 @@ def _dedupe(hits: list[StaticHit]) -> list[StaticHit]:
     return out
 
 
-def _is_forbidden(name: str, spec: ForbiddenSpec) -> bool:
+def _is_forbidden(name: str, spec: ForbiddenSpec, scope: str) -> bool:
     if spec.all_torch and (name == "torch" or name.startswith(("torch.", "numpy"))):
         return True
-    return any(name == f or name.startswith(f + ".") for f in spec.names)
+    return any(name == f or name.startswith(f + ".") for f in spec.names_for(scope))
 
 
 def _is_main_guard(stmt: ast.stmt) -> bool:
@@ -143,7 +154,7 @@ class Tracer:
     code (a ``try/except`` there could swallow it); the worker reports the record instead."""
 
     functions: dict[int, str] = field(default_factory=dict)
-    classes: list[tuple[type, str]] = field(default_factory=list)
+    classes: list[tuple[type, str, str | None]] = field(default_factory=list)  # (cls, name, scope)
     aten: frozenset[str] = frozenset()
     all_torch: bool = False
     hits: list[str] = field(default_factory=list)
@@ -153,7 +164,10 @@ class Tracer:
         import torch
 
         tracer = cls(aten=frozenset(wire.get("aten", ())), all_torch=bool(wire.get("all_torch")))
-        for dotted in wire.get("names", ()):
+        scoped: list[tuple[str, str | None]] = [(n, None) for n in wire.get("names", ())]
+        for fn, names in wire.get("per_function", ()):
+            scoped += [(n, fn) for n in names]
+        for dotted, scope in scoped:
             obj: Any = torch
             try:
                 for part in dotted.split(".")[1:]:
@@ -161,8 +175,8 @@ class Tracer:
             except AttributeError:
                 continue
             if isinstance(obj, type):
-                tracer.classes.append((obj, dotted))
-            else:
+                tracer.classes.append((obj, dotted, scope))
+            elif scope is None:
                 # ids are stable: torch's modules keep these objects alive
                 tracer.functions[id(obj)] = dotted
         return tracer
@@ -171,15 +185,16 @@ class Tracer:
         if what not in self.hits and len(self.hits) < 20:
             self.hits.append(what)
 
-    def check_module(self, module: Any) -> None:
-        """Flags a student module that is, or contains, a forbidden class."""
+    def check_module(self, module: Any, target: str) -> None:
+        """Flags a student module (built for API class ``target``) that is, or contains, a
+        forbidden class."""
         import torch
 
         if not isinstance(module, torch.nn.Module):
             return
         for sub in module.modules():
-            for cls, dotted in self.classes:
-                if dotted and isinstance(sub, cls):
+            for cls, dotted, scope in self.classes:
+                if scope in (None, target) and isinstance(sub, cls):
                     self.note(dotted)
 
     @contextmanager

@@ -13,6 +13,8 @@ import pickle
 from typing import Any
 
 TENSOR_KEY = "__tensor__"
+NN_KEY = "__nn__"  # {"__nn__": [class name, args, kwargs, parameters]}: a module the worker builds
+REF_KEY = "__ref__"  # {"__ref__": [i, j]}: output j of call i of a chain request
 OBJECT_KEY = "__object__"
 MAX_DEPTH = 20
 MAX_REPR = 300

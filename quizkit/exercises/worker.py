@@ -25,8 +25,8 @@ from quizkit.exercises import protocol
 from quizkit.exercises.forbidden import Tracer
 
 STUDENT_MODULE = "quizkit_student"
-NN_KEY = "__nn__"
-REF_KEY = "__ref__"
+NN_KEY = protocol.NN_KEY
+REF_KEY = protocol.REF_KEY
 # Modules a request may ask the worker to build (e.g. children of a container under test).
 NN_WHITELIST = ("Linear", "ReLU", "Tanh", "Sigmoid", "Identity", "Flatten", "Conv2d", "GELU")
 
@@ -297,7 +297,7 @@ def _module(module: Any, request: dict[str, Any], tracer: Tracer) -> dict[str, A
     init_args = _materialize(protocol.decode(request["init_args"]))
     with tracer.watch():
         instance = cls(*init_args)
-    tracer.check_module(instance)
+    tracer.check_module(instance, request["target"])
     if not isinstance(instance, torch.nn.Module):
         return {"error": {"type": "TypeError", "message": f"{cls!r} is not an nn.Module"}}
     instance = instance.double()

@@ -1,0 +1,119 @@
+"""Hidden tests of ``rnn_cells``: the truth is torch.nn.LSTMCell / GRUCell with the same
+weights (``torch.lstm_cell`` / ``torch.gru_cell``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import torch
+
+from quizkit.exercises.catalog import get_exercise
+from quizkit.exercises.forbidden import ForbiddenSpec
+from quizkit.exercises.spec import Case, Rng, Suite, call_case
+from quizkit.exercises.suites._common import DTYPES, test
+
+LSTM_NAMES = ["input", "hx", "cx", "w_ih", "w_hh", "b_ih", "b_hh"]
+GRU_NAMES = ["input", "hx", "w_ih", "w_hh", "b_ih", "b_hh"]
+
+
+def lstm_truth(input: Any, hx: Any, cx: Any, w_ih: Any, w_hh: Any, b_ih: Any = None,
+               b_hh: Any = None) -> tuple[Any, Any]:
+    h, c = torch.lstm_cell(input, (hx, cx), w_ih, w_hh, b_ih, b_hh)
+    return h, c
+
+
+def gru_truth(input: Any, hx: Any, w_ih: Any, w_hh: Any, b_ih: Any = None, b_hh: Any = None) -> Any:
+    return torch.gru_cell(input, hx, w_ih, w_hh, b_ih, b_hh)
+
+
+def _lstm(rng: Rng, *, bias: bool, grad: bool = False, dtype: Any = torch.float64) -> Case:
+    n, i, h = rng.int(1, 4), *rng.sizes(2, 2, 6)
+    args = [rng.randn(n, i, dtype=dtype), rng.randn(n, h, dtype=dtype), rng.randn(n, h, dtype=dtype),
+            rng.randn(4 * h, i, dtype=dtype, scale=0.5), rng.randn(4 * h, h, dtype=dtype, scale=0.5)]
+    if bias:
+        args += [rng.randn(4 * h, dtype=dtype), rng.randn(4 * h, dtype=dtype)]
+    wrt: list[int | str] = list(range(len(args))) if grad else []
+    return call_case(rng, "lstm_cell", lstm_truth, LSTM_NAMES, args, grad_wrt=wrt)
+
+
+def _gru(rng: Rng, *, bias: bool, grad: bool = False, dtype: Any = torch.float64) -> Case:
+    n, i, h = rng.int(1, 4), *rng.sizes(2, 2, 6)
+    args = [rng.randn(n, i, dtype=dtype), rng.randn(n, h, dtype=dtype),
+            rng.randn(3 * h, i, dtype=dtype, scale=0.5), rng.randn(3 * h, h, dtype=dtype, scale=0.5)]
+    if bias:
+        args += [rng.randn(3 * h, dtype=dtype), rng.randn(3 * h, dtype=dtype)]
+    wrt: list[int | str] = list(range(len(args))) if grad else []
+    return call_case(rng, "gru_cell", gru_truth, GRU_NAMES, args, grad_wrt=wrt)
+
+
+@test("lstm_cell_matches_torch_with_biases", "lstm_cell", "lstm_cell", 2.0)
+def lstm_bias(rng: Rng) -> Iterator[Case]:
+    for i in range(4):
+        yield _lstm(rng, bias=True, dtype=DTYPES[i % 2])
+
+
+@test("lstm_cell_matches_torch_without_biases", "lstm_cell", "lstm_cell", 1.0)
+def lstm_nobias(rng: Rng) -> Iterator[Case]:
+    for _ in range(2):
+        yield _lstm(rng, bias=False)
+
+
+@test("lstm_cell_gradients_match_autograd", "lstm_cell", "lstm_cell", 2.0)
+def lstm_grad(rng: Rng) -> Iterator[Case]:
+    for _ in range(2):
+        yield _lstm(rng, bias=True, grad=True)
+
+
+@test("gru_cell_matches_torch_with_biases", "gru_cell", "gru_cell", 2.0)
+def gru_bias(rng: Rng) -> Iterator[Case]:
+    for i in range(4):
+        yield _gru(rng, bias=True, dtype=DTYPES[i % 2])
+
+
+@test("gru_cell_matches_torch_without_biases", "gru_cell", "gru_cell", 1.0)
+def gru_nobias(rng: Rng) -> Iterator[Case]:
+    for _ in range(2):
+        yield _gru(rng, bias=False)
+
+
+@test("gru_cell_gradients_match_autograd", "gru_cell", "gru_cell", 2.0)
+def gru_grad(rng: Rng) -> Iterator[Case]:
+    for _ in range(2):
+        yield _gru(rng, bias=True, grad=True)
+
+
+FORBIDDEN = ForbiddenSpec(
+    names=(
+        "torch.lstm_cell",
+        "torch.gru_cell",
+        "torch.rnn_tanh_cell",
+        "torch.lstm",
+        "torch.gru",
+        "torch._VF",
+        "torch._C._VariableFunctions.lstm_cell",
+        "torch._C._VariableFunctions.gru_cell",
+        "torch.nn.LSTMCell",
+        "torch.nn.GRUCell",
+        "torch.nn.LSTM",
+        "torch.nn.GRU",
+        "torch.nn.RNNCell",
+        "torch.nn.RNN",
+        "torch.ops.aten",
+    ),
+    aten=(
+        "aten::lstm_cell",
+        "aten::gru_cell",
+        "aten::_thnn_fused_lstm_cell",
+        "aten::_thnn_fused_gru_cell",
+        "aten::lstm",
+        "aten::gru",
+    ),
+)
+
+SUITE = Suite(
+    name="rnn_cells",
+    api=get_exercise("rnn_cells").api,
+    forbidden=FORBIDDEN,
+    tests=(lstm_bias, lstm_nobias, lstm_grad, gru_bias, gru_nobias, gru_grad),
+)
