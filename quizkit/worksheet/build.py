@@ -1,5 +1,7 @@
 """Build a worksheet: its templates, and per version the questions with their torch truths.
 
+This module imports torch only when a truth is computed, so the CLI can import it cheaply.
+
 Question seeds: slot ``i`` (1-based) of version ``v`` of a worksheet with seed ``s`` asks
 ``<template>@<n>`` with ``n = int(sha256("ws:s:v:i:<template>")[:4 bytes]) mod 10**6``; so the
 same (seed, version, bank) always gives the same questions, and versions differ in parameters.
@@ -9,15 +11,18 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from quizkit.answers import accepted_interval, format_value
 from quizkit.bank.bank import Bank
 from quizkit.bank.model import AnswerKind, Template
 from quizkit.bank.question import Question, make_question
-from quizkit.bank.truth import Truth, compute_truth
 from quizkit.errors import UsageError
 from quizkit.worksheet.ids import WorksheetId
 from quizkit.worksheet.select import Selection, select_templates
+
+if TYPE_CHECKING:
+    from quizkit.bank.truth import Truth
 
 QUESTION_SEEDS = 10**6
 MAX_VERSIONS = 999
@@ -78,6 +83,8 @@ def question_seed(seed: int, version: int, slot: int, template_id: str) -> int:
 
 def build_item(number: int, question: Question) -> Item:
     """Compute the truth of ``question`` with torch and format it for the key."""
+    from quizkit.bank.truth import compute_truth  # torch loads here, not at import
+
     truth = compute_truth(question)
     spec = question.template.answer
     return Item(

@@ -329,8 +329,8 @@ def typst_blocks(blocks: tuple[Block, ...]) -> str:
         if isinstance(block, Paragraph):
             parts.append(typst_inlines(block.children))
         elif isinstance(block, CodeBlock):
-            lang = f"lang: {typst_string(block.lang)}, " if block.lang else ""
-            parts.append(f"#raw(block: true, {lang}{typst_string(block.text)})")
+            # No `lang`: monochrome code photocopies well, and highlighting doubles Typst's time.
+            parts.append(f"#raw(block: true, {typst_string(block.text)})")
         elif isinstance(block, BulletList):
             parts.append("\n".join(f"- {typst_inlines(item)}" for item in block.items))
         else:

@@ -1,0 +1,117 @@
+"""``quizkit worksheet`` and ``quizkit export``: thin wrappers over :mod:`quizkit.worksheet`.
+
+Nothing here imports torch at import time; the core loads it when the first truth is computed.
+"""
+
+from __future__ import annotations
+
+import random
+import shlex
+from pathlib import Path
+
+import typer
+
+from quizkit.worksheet.lms import ExportFormat
+from quizkit.worksheet.output import Format
+
+LEVEL_HELP = "Difficulty levels: 1, 2, 3, a range such as 1-2, or a list such as 1,3."
+
+
+def worksheet(
+    topics: list[str] = typer.Argument(
+        None, metavar="[TOPIC]...", help="Topics to draw from (default: all; see `quizkit topics`)."
+    ),
+    count: int = typer.Option(10, "--count", "-n", min=1, max=500, help="Questions per sheet."),
+    level: str = typer.Option("1-3", "--level", "-l", help=LEVEL_HELP),
+    versions: int = typer.Option(
+        1, "--versions", "-V", min=1, max=999, help="Versions: one per student, same templates."
+    ),
+    seed: int = typer.Option(
+        None, "--seed", "-s", min=0, help="Seed for templates and parameters (default: random)."
+    ),
+    formats: list[Format] = typer.Option(
+        [Format.PDF.value], "--format", "-f", help="Output format; repeat for several."
+    ),
+    title: str = typer.Option(None, "--title", "-t", help="Title printed on every sheet."),
+    out: Path = typer.Option(
+        None,
+        "--out",
+        "-o",
+        file_okay=False,
+        help="Folder for the files (default: ./worksheet-s<SEED>).",
+    ),
+) -> None:
+    """Printable worksheets and exams: one version per student, answer keys and answer sheets."""
+    from quizkit.bank.bank import Bank
+    from quizkit.ui.console import make_console
+    from quizkit.ui.worksheet import render_written
+    from quizkit.worksheet.build import build_worksheet
+    from quizkit.worksheet.output import write_worksheet
+    from quizkit.worksheet.select import Selection, format_levels, parse_levels
+
+    chosen = seed if seed is not None else random.SystemRandom().randrange(10**6)
+    selection = Selection(topics=tuple(topics or ()), count=count, levels=parse_levels(level))
+    built = build_worksheet(Bank(), selection, seed=chosen, versions=versions, title=title)
+    out_dir = out if out is not None else Path(f"worksheet-s{chosen}")
+    unique = list(dict.fromkeys(formats))
+    written = write_worksheet(built, formats=unique, out_dir=out_dir)
+    again = ["quizkit", "worksheet", *selection.topics, "-n", str(count)]
+    again += ["--level", format_levels(selection.levels), "--versions", str(versions)]
+    again += ["--seed", str(chosen)] + (["--title", built.title] if title is not None else [])
+    for fmt in unique:
+        again += ["-f", fmt.value]
+    render_written(
+        make_console(), built, written, out_dir, command=" ".join(map(shlex.quote, again))
+    )
+
+
+def export(
+    fmt: ExportFormat = typer.Argument(..., metavar="moodle|gift", help="Moodle XML or GIFT."),
+    topics: list[str] = typer.Argument(
+        None, metavar="[TOPIC]...", help="Topics to export (default: all)."
+    ),
+    level: str = typer.Option("1-3", "--level", "-l", help=LEVEL_HELP),
+    variants: int = typer.Option(
+        5, "--variants", min=1, max=100, help="Questions per template (different parameters)."
+    ),
+    seed: int = typer.Option(0, "--seed", "-s", min=0, help="Seed for the variants' parameters."),
+    out: Path = typer.Option(
+        None,
+        "--out",
+        "-o",
+        dir_okay=False,
+        help="File to write; - for stdout (default: quizkit-moodle.xml or quizkit.gift.txt).",
+    ),
+) -> None:
+    """Export the bank for a learning-management system: one question per variant."""
+    from quizkit.bank.bank import Bank
+    from quizkit.errors import UsageError
+    from quizkit.ui.console import make_console
+    from quizkit.ui.worksheet import render_export
+    from quizkit.worksheet.lms import export_bank
+    from quizkit.worksheet.select import parse_levels
+
+    result = export_bank(
+        Bank(),
+        fmt,
+        topics=list(topics or ()),
+        levels=parse_levels(level),
+        variants=variants,
+        seed=seed,
+    )
+    default = "quizkit-moodle.xml" if fmt is ExportFormat.MOODLE else "quizkit.gift.txt"
+    target = out if out is not None else Path(default)
+    if str(target) == "-":
+        typer.echo(result.text, nl=False)
+        return
+    try:
+        target.write_text(result.text, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"{target}: cannot write: {error.strerror}") from None
+    render_export(make_console(), result, str(target))
+
+
+def register(app: typer.Typer) -> None:
+    """Attach ``worksheet`` and ``export`` to ``app``."""
+    app.command()(worksheet)
+    app.command()(export)

@@ -1,0 +1,134 @@
+"""Write a worksheet's files into a folder: per version the worksheet, key and answer sheet.
+
+Per version ``<id>`` and format ``<ext>``: ``worksheet-<id>.<ext>``, ``key-<id>.<ext>`` and
+``answers-<id>.yaml``. With more than one version, also ``worksheets-s<seed>-all.<ext>`` and
+``keys-s<seed>-all.<ext>``: every version in one file, for printing in one go.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+from quizkit.errors import UsageError
+from quizkit.worksheet.build import Version, Worksheet
+from quizkit.worksheet.sheet import render_answer_sheet, sheet_filename
+
+
+class Format(str, Enum):
+    """Output formats of ``quizkit worksheet``."""
+
+    PDF = "pdf"
+    MD = "md"
+    HTML = "html"
+    JSON = "json"
+
+
+@dataclass(frozen=True)
+class Written:
+    """One file written, and what it holds."""
+
+    path: Path
+    what: str
+
+
+Renderer = Callable[[Worksheet, tuple[Version, ...], bool], bytes]
+
+
+def _pdf(worksheet: Worksheet, versions: tuple[Version, ...], key: bool) -> bytes:
+    from quizkit.worksheet.typeset import compile_pdf, worksheet_source
+
+    return compile_pdf(worksheet_source(worksheet, versions, key=key))
+
+
+def _md(worksheet: Worksheet, versions: tuple[Version, ...], key: bool) -> bytes:
+    from quizkit.worksheet.markdown import worksheet_markdown
+
+    return worksheet_markdown(worksheet, versions, key=key).encode()
+
+
+def _html(worksheet: Worksheet, versions: tuple[Version, ...], key: bool) -> bytes:
+    from quizkit.worksheet.html import worksheet_html
+
+    return worksheet_html(worksheet, versions, key=key).encode()
+
+
+def _json(worksheet: Worksheet, versions: tuple[Version, ...], key: bool) -> bytes:
+    from quizkit.worksheet.jsonout import worksheet_json
+
+    return worksheet_json(worksheet, versions).encode()
+
+
+RENDERERS: dict[Format, Renderer] = {
+    Format.PDF: _pdf,
+    Format.MD: _md,
+    Format.HTML: _html,
+    Format.JSON: _json,
+}
+
+
+def render(worksheet: Worksheet, versions: tuple[Version, ...], fmt: Format, *, key: bool) -> bytes:
+    """``versions`` of ``worksheet`` in format ``fmt``; JSON always includes the answers."""
+    return RENDERERS[fmt](worksheet, versions, key)
+
+
+def planned_files(worksheet: Worksheet, formats: Sequence[Format]) -> list[tuple[str, str]]:
+    """(file name, what) of every file :func:`write_worksheet` writes, in order."""
+    names: list[tuple[str, str]] = []
+    for version in worksheet.versions:
+        for fmt in formats:
+            names.append(
+                (f"worksheet-{version.id}.{fmt.value}", f"worksheet, version {version.number}")
+            )
+            if fmt is not Format.JSON:
+                names.append((f"key-{version.id}.{fmt.value}", f"key, version {version.number}"))
+        names.append((sheet_filename(version), f"answer sheet, version {version.number}"))
+    if len(worksheet.versions) > 1:
+        for fmt in formats:
+            names.append((f"worksheets-s{worksheet.seed}-all.{fmt.value}", "all worksheets"))
+            if fmt is not Format.JSON:
+                names.append((f"keys-s{worksheet.seed}-all.{fmt.value}", "all keys"))
+    return names
+
+
+def write_worksheet(
+    worksheet: Worksheet, *, formats: Sequence[Format], out_dir: Path
+) -> list[Written]:
+    """Render every file of ``worksheet`` into ``out_dir`` (created if needed)."""
+    if not formats:
+        raise UsageError("give at least one --format")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(f"{out_dir}: cannot create the output folder: {error.strerror}") from None
+    contents: dict[str, bytes] = {}
+    for version in worksheet.versions:
+        single = (version,)
+        for fmt in formats:
+            contents[f"worksheet-{version.id}.{fmt.value}"] = render(
+                worksheet, single, fmt, key=False
+            )
+            if fmt is not Format.JSON:
+                contents[f"key-{version.id}.{fmt.value}"] = render(worksheet, single, fmt, key=True)
+        contents[sheet_filename(version)] = render_answer_sheet(worksheet, version).encode()
+    if len(worksheet.versions) > 1:
+        every = worksheet.versions
+        for fmt in formats:
+            contents[f"worksheets-s{worksheet.seed}-all.{fmt.value}"] = render(
+                worksheet, every, fmt, key=False
+            )
+            if fmt is not Format.JSON:
+                contents[f"keys-s{worksheet.seed}-all.{fmt.value}"] = render(
+                    worksheet, every, fmt, key=True
+                )
+    written = []
+    for name, what in planned_files(worksheet, formats):
+        path = out_dir / name
+        try:
+            path.write_bytes(contents[name])
+        except OSError as error:
+            raise UsageError(f"{path}: cannot write: {error.strerror}") from None
+        written.append(Written(path, what))
+    return written
