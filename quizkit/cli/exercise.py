@@ -1,0 +1,85 @@
+"""``quizkit exercise list|start|check``: coding exercises checked against PyTorch.
+
+Thin layer: parse arguments, call :mod:`quizkit.exercises`, render with :mod:`quizkit.ui`.
+torch is imported only inside ``check``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from quizkit.errors import ExitStatus, UsageError
+
+exercise_app = typer.Typer(
+    name="exercise",
+    help="Implement layers yourself; hidden tests compare them with PyTorch.",
+    no_args_is_help=True,
+)
+
+
+@exercise_app.command("list")
+def list_command() -> None:
+    """Show the catalog: name, difficulty and a one-line description."""
+    from quizkit.exercises.catalog import list_exercises
+    from quizkit.ui.console import make_console
+    from quizkit.ui.exercise import render_catalog
+
+    render_catalog(make_console(), list_exercises())
+
+
+@exercise_app.command("start")
+def start_command(
+    name: str = typer.Argument(..., help="Exercise name (see `quizkit exercise list`)."),
+    output: Path | None = typer.Option(
+        None, "-o", "--output", dir_okay=False, help="Where to write the starter file."
+    ),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+) -> None:
+    """Write the starter file: signatures, exact docstrings, runnable examples."""
+    from quizkit.exercises.catalog import starter_source
+
+    source = starter_source(name)
+    target = output or Path(f"{name}.py")
+    if target.exists() and not force:
+        raise UsageError(f"{target}: already exists (use --force to overwrite)")
+    source = source.replace("THIS_FILE", str(target))
+    try:
+        target.write_text(source, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"{target}: cannot write ({error.strerror})") from None
+    typer.echo(f"wrote {target}; run `python {target}`, then `quizkit exercise check {name} {target}`")
+
+
+@exercise_app.command("check")
+def check_command(
+    name: str = typer.Argument(..., help="Exercise name."),
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="Your solution file."),
+    json_output: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    seed: int | None = typer.Option(None, "--seed", help="Fix the hidden cases (default: random)."),
+    timeout: float = typer.Option(10.0, "--timeout", min=0.1, help="Seconds per test."),
+) -> None:
+    """Run the hidden tests on FILE. Exit 0 iff every test passed, 1 otherwise."""
+    from quizkit.exercises.catalog import get_exercise
+    from quizkit.exercises.sandbox import Limits, warm_up
+
+    get_exercise(name)  # unknown name: exit 2 before any work
+    warm_up()  # the fork server imports torch while this process does too
+    from quizkit.exercises.runner import check_exercise
+    from quizkit.ui.console import make_console
+    from quizkit.ui.exercise import render_json, render_result
+
+    result = check_exercise(name, file, seed=seed, limits=Limits(timeout=timeout))
+    console = make_console()
+    if json_output:
+        render_json(console, result)
+    else:
+        render_result(console, result, str(file))
+    if not result.passed:
+        raise typer.Exit(int(ExitStatus.FAILED))
+
+
+def register(app: typer.Typer) -> None:
+    """Attach ``quizkit exercise`` to the root app."""
+    app.add_typer(exercise_app, name="exercise")

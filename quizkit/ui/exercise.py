@@ -1,0 +1,75 @@
+"""Rich rendering of the exercise catalog and of check results (plain data in, console out)."""
+
+from __future__ import annotations
+
+import json
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from quizkit.exercises.catalog import ExerciseInfo
+from quizkit.exercises.models import ExerciseResult, TestStatus
+
+_STYLE = {
+    TestStatus.PASSED: "green",
+    TestStatus.FAILED: "red",
+    TestStatus.ERROR: "red",
+    TestStatus.TIMEOUT: "yellow",
+    TestStatus.FORBIDDEN: "magenta",
+    TestStatus.MISSING: "yellow",
+}
+
+
+def render_catalog(console: Console, exercises: tuple[ExerciseInfo, ...]) -> None:
+    table = Table(title="Coding exercises", show_lines=False)
+    table.add_column("exercise", style="bold")
+    table.add_column("difficulty")
+    table.add_column("description")
+    for info in exercises:
+        table.add_row(info.name, info.difficulty.value, escape(info.summary))
+    console.print(table)
+    console.print("Start one with: quizkit exercise start NAME -o FILE")
+
+
+def render_result(console: Console, result: ExerciseResult, path: str) -> None:
+    table = Table(title=f"{result.exercise}: {escape(path)} (seed {result.seed})")
+    table.add_column("group")
+    table.add_column("test")
+    table.add_column("status")
+    table.add_column("points", justify="right")
+    for t in result.tests:
+        style = _STYLE[t.status]
+        table.add_row(
+            escape(t.group),
+            escape(t.name),
+            f"[{style}]{t.status.value}[/]",
+            f"{t.points:g}/{t.max_points:g}",
+        )
+    console.print(table)
+    groups = Table(title="points per group", show_header=True)
+    groups.add_column("group")
+    groups.add_column("points", justify="right")
+    for group, points, max_points in result.group_points():
+        groups.add_row(escape(group), f"{points:g}/{max_points:g}")
+    console.print(groups)
+    failures = [t for t in result.tests if t.status is not TestStatus.PASSED]
+    for t in failures:
+        style = _STYLE[t.status]
+        console.print(f"[bold {style}]{t.status.value}[/] [bold]{escape(t.name)}[/]")
+        for line in t.message.splitlines():
+            console.print(f"  {escape(line)}")
+        if t.output.strip():
+            console.print("  [dim]output:[/]")
+            for line in t.output.strip().splitlines()[:20]:
+                console.print(f"  [dim]| {escape(line)}[/]")
+    verdict = "[bold green]all tests passed[/]" if result.passed else "[bold red]not yet[/]"
+    console.print(
+        f"{verdict}: {result.score:g}/{result.max_score:g} points; "
+        f"reproduce with --seed {result.seed}"
+    )
+
+
+def render_json(console: Console, result: ExerciseResult) -> None:
+    """Exactly one JSON object on one line (the documented schema)."""
+    console.file.write(json.dumps(result.to_json_dict()) + "\n")
