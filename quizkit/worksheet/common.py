@@ -43,3 +43,8 @@ def unit_of(item: Item) -> str | None:
 
 def is_list_value(item: Item) -> bool:
     return item.kind is AnswerKind.VALUE and isinstance(item.truth.value, list)
+
+
+def is_exact(item: Item) -> bool:
+    """Is only the exact answer accepted (so the key need not show an interval)?"""
+    return item.accepted.startswith("exactly")

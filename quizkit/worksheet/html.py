@@ -15,6 +15,7 @@ from quizkit.bank.model import AnswerKind
 from quizkit.worksheet.build import Item, Version, Worksheet
 from quizkit.worksheet.common import (
     INSTRUCTIONS,
+    is_exact,
     is_list_value,
     points_label,
     subtitle,
@@ -118,17 +119,20 @@ def _item(item: Item) -> str:
 def _key_item(item: Item) -> str:
     question = item.question
     detail = (
-        f'<br><span class="detail">torch says: {escape(item.truth.detail)}</span>'
+        f'<span class="detail">torch says: {escape(item.truth.detail)}</span>'
         if item.truth.detail
         else ""
     )
     options = _options(item, circles=False) if question.options else ""
+    accepted = (
+        "" if is_exact(item) else f'<span class="accepted">Accepted: {escape(item.accepted)}</span>'
+    )
     body = (
         f"<p><strong>{escape(question.template.title)}</strong></p>"
         f'<div class="prompt-small">{html_blocks(parse_blocks(question.prompt))}{options}</div>'
         f'<div class="key-answer"><span class="qid"><code>{escape(question.id)}</code></span>'
-        f"<strong>Answer:</strong> {html_inlines(parse_inlines(item.answer))}<br>"
-        f'<span class="accepted">Accepted: {escape(item.accepted)}</span>{detail}</div>'
+        f"<strong>Answer:</strong> {html_inlines(parse_inlines(item.answer))}"
+        f"{accepted}{detail}</div>"
         f'<div class="derivation"><div class="head">Worked solution</div>'
         f"{html_blocks((parse_lines(question.solution),))}</div>"
     )

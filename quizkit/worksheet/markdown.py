@@ -6,6 +6,7 @@ from quizkit.bank.model import AnswerKind
 from quizkit.worksheet.build import Item, Version, Worksheet
 from quizkit.worksheet.common import (
     INSTRUCTIONS,
+    is_exact,
     points_label,
     subtitle,
     unit_of,
@@ -73,12 +74,10 @@ def _key_item(item: Item) -> list[str]:
     lines = [_heading(item, key=True), "", question.prompt, ""]
     if question.options:
         lines += _options(item, boxes=False)
-    lines += [
-        f"**Answer:** {item.answer}\\",
-        f"Accepted: {markdown_escape(item.accepted)}\\",
-        f"`{question.id}`",
-        "",
-    ]
+    lines.append(f"**Answer:** {item.answer}\\")
+    if not is_exact(item):
+        lines.append(f"Accepted: {markdown_escape(item.accepted)}\\")
+    lines += [f"`{question.id}`", ""]
     if item.truth.detail:
         lines += [f"torch says: {markdown_escape(item.truth.detail)}", ""]
     lines += [

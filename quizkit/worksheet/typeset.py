@@ -16,6 +16,7 @@ from quizkit.bank.model import AnswerKind
 from quizkit.worksheet.build import Item, Version, Worksheet
 from quizkit.worksheet.common import (
     INSTRUCTIONS,
+    is_exact,
     is_list_value,
     subtitle,
     unit_of,
@@ -116,9 +117,10 @@ def _key_item(item: Item) -> str:
             for i, text in enumerate(question.options)
         )
     detail = f"[{typst_escape(item.truth.detail)}]" if item.truth.detail else "none"
+    accepted = "none" if is_exact(item) else f"[{typst_escape(item.accepted)}]"
     answer = (
         f"#qk-key-answer(answer: [{typst_inlines(parse_inlines(item.answer))}], "
-        f"accepted: [{typst_escape(item.accepted)}], detail: {detail}, "
+        f"accepted: {accepted}, detail: {detail}, "
         f"id: {typst_string(question.id)})"
     )
     derivation = typst_blocks((parse_lines(question.solution),))
