@@ -49,7 +49,9 @@ def start_command(
         target.write_text(source, encoding="utf-8")
     except OSError as error:
         raise UsageError(f"{target}: cannot write ({error.strerror})") from None
-    typer.echo(f"wrote {target}; run `python {target}`, then `quizkit exercise check {name} {target}`")
+    typer.echo(
+        f"wrote {target}; run `python {target}`, then `quizkit exercise check {name} {target}`"
+    )
 
 
 @exercise_app.command("check")

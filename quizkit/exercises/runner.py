@@ -21,7 +21,7 @@ from quizkit.errors import QuizkitError
 from quizkit.exercises.catalog import get_exercise
 from quizkit.exercises.forbidden import MODULE_SCOPE, StaticHit, scan_source
 from quizkit.exercises.models import ExerciseResult, TestResult, TestStatus
-from quizkit.exercises.sandbox import Limits, Outcome, Sandbox
+from quizkit.exercises.sandbox import OUTPUT_SHOWN, Limits, Outcome, Sandbox
 from quizkit.exercises.spec import HiddenTest, Rng, Suite
 
 
@@ -152,7 +152,7 @@ def _run_test(
         for case in test.cases(rng):
             remaining = deadline - time.monotonic()
             outcome = sandbox.request(case.request, remaining)
-            output += sandbox.take_output()
+            output = _cap(output + sandbox.take_output())
             status, message = _judge(outcome, case.judge, case.expect_error, test)
             if status is not TestStatus.PASSED:
                 return _result(
@@ -165,6 +165,12 @@ def _run_test(
     except Exception as error:  # a bug in a hidden test must not stop the others
         return _result(test, TestStatus.ERROR, f"internal grader error: {error!r}", output)
     return _result(test, TestStatus.PASSED, "", output, time.monotonic() - started)
+
+
+def _cap(text: str) -> str:
+    if len(text) <= OUTPUT_SHOWN:
+        return text
+    return text[:OUTPUT_SHOWN] + "\n... (output truncated)"
 
 
 def _judge(

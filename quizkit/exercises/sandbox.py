@@ -9,6 +9,7 @@ is re-imported. Forking from the fork server takes ~10 ms; torch is imported the
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
@@ -83,11 +84,11 @@ class _Popen(popen_forkserver.Popen):
             return data
 
         with _launch_lock:
-            spawn.get_preparation_data = without_main  # type: ignore[assignment]
+            spawn.get_preparation_data = without_main
             try:
                 super()._launch(process_obj)  # type: ignore[misc]
             finally:
-                spawn.get_preparation_data = original  # type: ignore[assignment]
+                spawn.get_preparation_data = original
 
 
 class _WorkerProcess(ForkServerProcess):
@@ -170,10 +171,8 @@ class Sandbox:
         if process is None:
             return
         if process.pid is not None:
-            try:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(process.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
         if process.is_alive():
             process.kill()
         process.join(timeout=5)

@@ -60,7 +60,7 @@ class Rng:
         self.py = random.Random(mixed)
         self.gen = torch.Generator().manual_seed(mixed)
 
-    def int(self, low: int, high: int) -> int:
+    def randint(self, low: int, high: int) -> int:
         """Uniform integer in ``[low, high]``."""
         return self.py.randint(low, high)
 
@@ -188,7 +188,7 @@ def call_case(
         "kwargs": protocol.encode(kwargs),
         "grad_wrt": list(grad_wrt),
         "upstream": protocol.encode(upstream),
-        "seed": rng.int(0, 2**31),
+        "seed": rng.randint(0, 2**31),
     }
     grad_names = [names[k] if isinstance(k, int) else k for k in grad_wrt]
 
@@ -265,7 +265,7 @@ def plain_request(
         "kwargs": protocol.encode(dict(kwargs)),
         "grad_wrt": [],
         "upstream": [],
-        "seed": rng.int(0, 2**31),
+        "seed": rng.randint(0, 2**31),
     }
 
 
@@ -304,4 +304,4 @@ def value_case(
             received = tuple(received)
         return compare(received, expected, "output")
 
-    return Case(plain_request(rng, function, args, kwargs), judge, inputs, expect_error=True)
+    return Case(plain_request(rng, function, args, kwargs), judge, inputs, expect_error=raises)

@@ -14,9 +14,9 @@ DTYPES = (torch.float64, torch.float32)
 
 def random_shape(rng: Rng, min_dims: int = 0, max_dims: int = 4, high: int = 7) -> tuple[int, ...]:
     """A shape with distinct sizes per dimension where possible, sometimes with a size-1 dim."""
-    shape = list(rng.sizes(rng.int(min_dims, max_dims), 2, high))
-    if shape and rng.int(0, 3) == 0:
-        shape[rng.int(0, len(shape) - 1)] = 1
+    shape = list(rng.sizes(rng.randint(min_dims, max_dims), 2, high))
+    if shape and rng.randint(0, 3) == 0:
+        shape[rng.randint(0, len(shape) - 1)] = 1
     return tuple(shape)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -26,7 +27,9 @@ def _alpha(rng: Rng) -> dict[str, Any]:
 
 
 # oracle table: student function → (torch truth, argument sampler, kinks)
-ORACLES = {
+ORACLES: dict[
+    str, tuple[Callable[..., Any], Callable[[Rng], dict[str, Any]], tuple[float, ...]]
+] = {
     "relu": (F.relu, _no_kwargs, (0.0,)),
     "leaky_relu": (F.leaky_relu, _slope, (0.0,)),
     "elu": (F.elu, _alpha, (0.0,)),

@@ -16,12 +16,20 @@ from quizkit.exercises.suites._common import DTYPES, test
 NAMES = ["input", "running_mean", "running_var", "weight", "bias"]
 
 
-def _case(rng: Rng, *, training: bool, ndim: int, affine: bool, grad: bool = False,
-          dtype: Any = None, extra: bool = False) -> Case:
+def _case(
+    rng: Rng,
+    *,
+    training: bool,
+    ndim: int,
+    affine: bool,
+    grad: bool = False,
+    dtype: Any = None,
+    extra: bool = False,
+) -> Case:
     dt = dtype or DTYPES[0]
-    c = rng.int(1, 5)
+    c = rng.randint(1, 5)
     spatial = rng.sizes(ndim - 2, 1, 5)
-    n = rng.int(2 if not spatial or training else 1, 5)
+    n = rng.randint(2 if not spatial or training else 1, 5)
     x = rng.randn(n, c, *spatial, dtype=dt, scale=rng.choice([0.5, 2.0, 5.0])) + rng.choice(
         [0.0, 3.0, -1.5]
     )
@@ -41,19 +49,30 @@ def _case(rng: Rng, *, training: bool, ndim: int, affine: bool, grad: bool = Fal
 @test("batch_norm_eval_uses_running_statistics", "batch_norm", "eval", 2.0)
 def eval_mode(rng: Rng) -> Iterator[Case]:
     for i in range(5):
-        yield _case(rng, training=False, ndim=2 + i % 3, affine=i % 2 == 0, dtype=DTYPES[i % 2],
-                    extra=i == 4)
+        yield _case(
+            rng,
+            training=False,
+            ndim=2 + i % 3,
+            affine=i % 2 == 0,
+            dtype=DTYPES[i % 2],
+            extra=i == 4,
+        )
 
 
 @test("batch_norm_training_normalizes_with_batch_statistics", "batch_norm", "training", 3.0)
 def train_mode(rng: Rng) -> Iterator[Case]:
     for i in range(6):
-        yield _case(rng, training=True, ndim=2 + i % 3, affine=i % 2 == 0, dtype=DTYPES[i % 2],
-                    extra=i >= 3)
+        yield _case(
+            rng, training=True, ndim=2 + i % 3, affine=i % 2 == 0, dtype=DTYPES[i % 2], extra=i >= 3
+        )
 
 
-@test("batch_norm_training_updates_running_stats_in_place_with_unbiased_var",
-      "batch_norm", "training", 3.0)
+@test(
+    "batch_norm_training_updates_running_stats_in_place_with_unbiased_var",
+    "batch_norm",
+    "training",
+    3.0,
+)
 def running(rng: Rng) -> Iterator[Case]:
     # call_case checks every argument the reference updated in place (running_mean/var)
     for i in range(4):

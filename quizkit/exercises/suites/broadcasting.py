@@ -18,17 +18,19 @@ def truth(*shapes: tuple[int, ...]) -> tuple[int, ...]:
 
 
 def _compatible(rng: Rng, k: int) -> list[tuple[int, ...]]:
-    full = list(rng.sizes(rng.int(1, 5), 2, 9))
+    full = list(rng.sizes(rng.randint(1, 5), 2, 9))
     shapes = []
     for _ in range(k):
-        drop = rng.int(0, len(full))
-        shape = [1 if rng.int(0, 2) == 0 else s for s in full[drop:]]
+        drop = rng.randint(0, len(full))
+        shape = [1 if rng.randint(0, 2) == 0 else s for s in full[drop:]]
         shapes.append(tuple(shape))
     return shapes
 
 
 def _case(rng: Rng, shapes: list[tuple[int, ...]]) -> Case:
-    return value_case(rng, "broadcast_shape", truth, [f"shape{i}" for i in range(len(shapes))], shapes)
+    return value_case(
+        rng, "broadcast_shape", truth, [f"shape{i}" for i in range(len(shapes))], shapes
+    )
 
 
 @test("broadcast_shape_of_two_compatible_shapes", "broadcast_shape", "compatible", 2.0)
@@ -53,14 +55,18 @@ def zeros(rng: Rng) -> Iterator[Case]:
     yield _case(rng, [(4, 1, 0), (5, 1)])
 
 
-@test("broadcast_shape_raises_value_error_for_incompatible_shapes", "broadcast_shape",
-      "incompatible", 2.0)
+@test(
+    "broadcast_shape_raises_value_error_for_incompatible_shapes",
+    "broadcast_shape",
+    "incompatible",
+    2.0,
+)
 def incompatible(rng: Rng) -> Iterator[Case]:
     for _ in range(4):
         shapes = _compatible(rng, 2)
-        a = list(shapes[0]) or [rng.int(2, 5)]
-        i = rng.int(0, len(a) - 1)
-        a[i] = (a[i] if a[i] > 1 else 2) + rng.int(1, 3)
+        a = list(shapes[0]) or [rng.randint(2, 5)]
+        i = rng.randint(0, len(a) - 1)
+        a[i] = (a[i] if a[i] > 1 else 2) + rng.randint(1, 3)
         b = [1] * len(a)
         b[i] = a[i] + 1
         yield _case(rng, [tuple(a), tuple(b[i:])])

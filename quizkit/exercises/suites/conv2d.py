@@ -16,15 +16,21 @@ NAMES = ["input", "weight", "bias"]
 
 
 def _pair(rng: Rng, low: int, high: int, as_tuple: bool) -> Any:
-    a, b = rng.int(low, high), rng.int(low, high)
+    a, b = rng.randint(low, high), rng.randint(low, high)
     return (a, b) if as_tuple else a
 
 
 def _case(
-    rng: Rng, *, groups: int = 1, tuples: bool = False, bias: bool = True, grad: bool = False,
-    dtype: Any = None, plain: bool = False,
+    rng: Rng,
+    *,
+    groups: int = 1,
+    tuples: bool = False,
+    bias: bool = True,
+    grad: bool = False,
+    dtype: Any = None,
+    plain: bool = False,
 ) -> Case:
-    n = rng.int(1, 3)
+    n = rng.randint(1, 3)
     cin_g, cout_g = rng.sizes(2, 1, 4)
     cin, cout = cin_g * groups, cout_g * groups
     kh, kw = rng.sizes(2, 1, 4)
@@ -37,8 +43,8 @@ def _case(
             kwargs["groups"] = groups
     d = kwargs.get("dilation", 1)
     dh, dw = d if isinstance(d, tuple) else (d, d)
-    h = rng.int(dh * (kh - 1) + 1, dh * (kh - 1) + 8)
-    w = rng.int(dw * (kw - 1) + 1, dw * (kw - 1) + 8)
+    h = rng.randint(dh * (kh - 1) + 1, dh * (kh - 1) + 8)
+    w = rng.randint(dw * (kw - 1) + 1, dw * (kw - 1) + 8)
     dt = dtype or DTYPES[0]
     x = rng.randn(n, cin, h, w, dtype=dt)
     weight = rng.randn(cout, cin_g, kh, kw, dtype=dt)

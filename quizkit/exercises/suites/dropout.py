@@ -79,7 +79,8 @@ def statistics(rng: Rng) -> Iterator[Case]:
 def default_p(rng: Rng) -> Iterator[Case]:
     x = _nonzero_input(rng, 100, 300)
     yield custom_case(
-        plain_request(rng, "dropout", [x], {}), lambda r: _judge_mask(x, 0.5, r),
+        plain_request(rng, "dropout", [x], {}),
+        lambda r: _judge_mask(x, 0.5, r),
         "input=tensor(100, 300), no p",
     )
 
@@ -100,8 +101,11 @@ def fresh_mask(rng: Rng) -> Iterator[Case]:
         return None
 
     for _ in range(2):
-        yield custom_case(plain_request(rng, "dropout", [x], {"p": 0.5}), judge,
-                          "input=tensor(64, 64), p=0.5, called twice")
+        yield custom_case(
+            plain_request(rng, "dropout", [x], {"p": 0.5}),
+            judge,
+            "input=tensor(64, 64), p=0.5, called twice",
+        )
 
 
 def _identity(x: torch.Tensor, p: float = 0.5, training: bool = True) -> torch.Tensor:
@@ -119,8 +123,9 @@ def identity(rng: Rng) -> Iterator[Case]:
 @test("dropout_with_p_1_returns_zeros", "dropout", "edge cases", 1.0)
 def all_zero(rng: Rng) -> Iterator[Case]:
     for dtype in DTYPES:
-        yield call_case(rng, "dropout", _identity, NAMES, [rng.randn(4, 6, dtype=dtype)],
-                        {"p": 1.0})
+        yield call_case(
+            rng, "dropout", _identity, NAMES, [rng.randn(4, 6, dtype=dtype)], {"p": 1.0}
+        )
 
 
 @test("dropout_gradient_is_the_mask_over_1_minus_p", "dropout", "training", 2.0)
@@ -165,8 +170,13 @@ FORBIDDEN = ForbiddenSpec(
         "torch.nn.AlphaDropout",
         "torch.ops.aten",
     ),
-    aten=("aten::dropout", "aten::native_dropout", "aten::native_dropout_backward",
-          "aten::feature_dropout", "aten::alpha_dropout"),
+    aten=(
+        "aten::dropout",
+        "aten::native_dropout",
+        "aten::native_dropout_backward",
+        "aten::feature_dropout",
+        "aten::alpha_dropout",
+    ),
 )
 
 SUITE = Suite(

@@ -42,7 +42,9 @@ def _scale(kind: str, shape: tuple[int, ...], gain: float) -> float:
     return std * math.sqrt(3.0) if kind == "uniform" else std
 
 
-def _judge(kind: str, shape: tuple[int, ...], dtype: Any, gain: float, reply: dict[str, Any]) -> str | None:
+def _judge(
+    kind: str, shape: tuple[int, ...], dtype: Any, gain: float, reply: dict[str, Any]
+) -> str | None:
     out = protocol.decode(reply.get("value"))
     template = torch.zeros(shape, dtype=dtype)
     if not isinstance(out, torch.Tensor) or out.shape != template.shape or out.dtype != dtype:

@@ -15,13 +15,14 @@ from quizkit.exercises.suites._common import DTYPES, test
 NAMES = ["input", "normalized_shape", "weight", "bias"]
 
 
-def _case(rng: Rng, *, k: int, affine: bool, grad: bool = False,
-          dtype: Any = None, eps: bool = False) -> Case:
+def _case(
+    rng: Rng, *, k: int, affine: bool, grad: bool = False, dtype: Any = None, eps: bool = False
+) -> Case:
     dt = dtype or DTYPES[0]
-    lead = rng.sizes(rng.int(0, 2), 1, 4)
+    lead = rng.sizes(rng.randint(0, 2), 1, 4)
     norm = rng.sizes(k, 2, 6)
     x = rng.randn(*lead, *norm, dtype=dt, scale=rng.choice([0.3, 3.0])) + rng.choice([0.0, 4.0])
-    shape: Any = tuple(norm) if rng.int(0, 1) else list(norm)
+    shape: Any = tuple(norm) if rng.randint(0, 1) else list(norm)
     args: list[Any] = [x, shape]
     if affine:
         args += [rng.randn(*norm, dtype=dt), rng.randn(*norm, dtype=dt)]

@@ -15,7 +15,7 @@ NAMES = ["x", "weight", "bias"]
 
 
 def _shapes(rng: Rng) -> tuple[tuple[int, ...], int, int]:
-    lead = rng.sizes(rng.int(0, 3), 2, 6)
+    lead = rng.sizes(rng.randint(0, 3), 2, 6)
     n_in, n_out = rng.sizes(2, 2, 9)
     return tuple(lead), n_in, n_out
 
@@ -25,7 +25,11 @@ def with_bias(rng: Rng) -> Iterator[Case]:
     for i in range(6):
         lead, n_in, n_out = _shapes(rng)
         dt = DTYPES[i % 2]
-        x, w, b = rng.randn(*lead, n_in, dtype=dt), rng.randn(n_out, n_in, dtype=dt), rng.randn(n_out, dtype=dt)
+        x, w, b = (
+            rng.randn(*lead, n_in, dtype=dt),
+            rng.randn(n_out, n_in, dtype=dt),
+            rng.randn(n_out, dtype=dt),
+        )
         yield call_case(rng, "linear", F.linear, NAMES, [x, w, b])
 
 
@@ -42,7 +46,9 @@ def without_bias(rng: Rng) -> Iterator[Case]:
 
 @test("linear_handles_size_one_features_and_1d_input", "linear", "forward", 1.0)
 def edges(rng: Rng) -> Iterator[Case]:
-    yield call_case(rng, "linear", F.linear, NAMES, [rng.randn(5, 1), rng.randn(3, 1), rng.randn(3)])
+    yield call_case(
+        rng, "linear", F.linear, NAMES, [rng.randn(5, 1), rng.randn(3, 1), rng.randn(3)]
+    )
     yield call_case(rng, "linear", F.linear, NAMES, [rng.randn(4), rng.randn(1, 4), rng.randn(1)])
     yield call_case(rng, "linear", F.linear, NAMES, [rng.randn(1, 1, 7), rng.randn(2, 7)])
 

@@ -76,8 +76,9 @@ def _bce() -> list[HiddenTest]:
             shape = random_shape(rng, 1, 3)
             p = rng.uniform(*shape, low=0.05, high=0.95)
             t = rng.uniform(*shape, low=0.0, high=1.0)
-            yield call_case(rng, fn, F.binary_cross_entropy, NAMES, [p, t], {"reduction": r},
-                            grad_wrt=[0])
+            yield call_case(
+                rng, fn, F.binary_cross_entropy, NAMES, [p, t], {"reduction": r}, grad_wrt=[0]
+            )
 
     return [forward, edges, gradient]
 
@@ -86,7 +87,7 @@ def _ce() -> list[HiddenTest]:
     fn = "cross_entropy"
 
     def sample(rng: Rng, dtype: Any, scale: float = 3.0) -> tuple[Any, Any]:
-        n, c = rng.int(1, 7), rng.int(1, 6)
+        n, c = rng.randint(1, 7), rng.randint(1, 6)
         logits = rng.randn(n, c, dtype=dtype, scale=scale)
         target = torch.randint(0, c, (n,), generator=rng.gen)
         return logits, target
@@ -109,8 +110,7 @@ def _ce() -> list[HiddenTest]:
     def gradient(rng: Rng) -> Iterator[Case]:
         for r in REDUCTIONS:
             x, t = sample(rng, torch.float64)
-            yield call_case(rng, fn, F.cross_entropy, NAMES, [x, t], {"reduction": r},
-                            grad_wrt=[0])
+            yield call_case(rng, fn, F.cross_entropy, NAMES, [x, t], {"reduction": r}, grad_wrt=[0])
 
     return [forward, huge, gradient]
 
@@ -118,9 +118,19 @@ def _ce() -> list[HiddenTest]:
 _F = "torch.nn.functional."
 FORBIDDEN = ForbiddenSpec(
     names=(
-        *(_F + n for n in ("mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss",
-                            "binary_cross_entropy", "binary_cross_entropy_with_logits",
-                            "cross_entropy", "nll_loss")),
+        *(
+            _F + n
+            for n in (
+                "mse_loss",
+                "l1_loss",
+                "smooth_l1_loss",
+                "huber_loss",
+                "binary_cross_entropy",
+                "binary_cross_entropy_with_logits",
+                "cross_entropy",
+                "nll_loss",
+            )
+        ),
         "torch.binary_cross_entropy_with_logits",
         "torch._C._nn.mse_loss",
         "torch._C._nn.l1_loss",

@@ -67,7 +67,7 @@ def _module_case(
         "input": protocol.encode(x),
         "grad": grad,
         "upstream": protocol.encode(upstream),
-        "seed": rng.int(0, 2**31),
+        "seed": rng.randint(0, 2**31),
     }
     shapes = [list(p.shape) for p in params]
 
@@ -91,8 +91,9 @@ def _module_case(
             grads = protocol.decode(reply.get("grads"))
             names = ["input"] + [f"parameter {i}" for i in range(len(params))]
             for name, g, e in zip(names, grads, expected_grads, strict=True):
-                problem = compare(g if g is not None else torch.zeros_like(e), e,
-                                  f"gradient of {name}")
+                problem = compare(
+                    g if g is not None else torch.zeros_like(e), e, f"gradient of {name}"
+                )
                 if problem:
                     return problem
         return None
@@ -101,14 +102,21 @@ def _module_case(
 
 
 def _resnet(rng: Rng, *, use_bias: bool, grad: bool) -> Case:
-    dim = rng.int(1, 5)
+    dim = rng.randint(1, 5)
     h, w = rng.sizes(2, 2, 7)
-    n = rng.int(1, 3)
-    torch.manual_seed(rng.int(0, 2**31))
+    n = rng.randint(1, 3)
+    torch.manual_seed(rng.randint(0, 2**31))
     reference = NotesResnetBlock(dim, use_bias)
     x = rng.randn(n, dim, h, w)
-    return _module_case(rng, "ResnetBlock", [dim, use_bias], reference, x, grad=grad,
-                        inputs=f"ResnetBlock({dim}, {use_bias}), x=tensor{(n, dim, h, w)} float64")
+    return _module_case(
+        rng,
+        "ResnetBlock",
+        [dim, use_bias],
+        reference,
+        x,
+        grad=grad,
+        inputs=f"ResnetBlock({dim}, {use_bias}), x=tensor{(n, dim, h, w)} float64",
+    )
 
 
 @test("resnet_block_matches_the_notes_block_with_bias", "ResnetBlock", "ResnetBlock", 3.0)
@@ -135,12 +143,15 @@ def _spec(module: nn.Module, name: str, args: list[Any]) -> dict[str, Any]:
 
 
 def _sequential(rng: Rng, *, grad: bool, empty: bool = False) -> Case:
-    torch.manual_seed(rng.int(0, 2**31))
+    torch.manual_seed(rng.randint(0, 2**31))
     sizes = rng.sizes(4, 2, 7)
     built: list[nn.Module] = []
     specs: list[Any] = []
-    layout = [] if empty else [("Linear", 0), ("Tanh", None), ("Linear", 1), ("ReLU", None),
-                               ("Linear", 2)]
+    layout = (
+        []
+        if empty
+        else [("Linear", 0), ("Tanh", None), ("Linear", 1), ("ReLU", None), ("Linear", 2)]
+    )
     for name, i in layout:
         if name == "Linear":
             assert i is not None
@@ -151,9 +162,17 @@ def _sequential(rng: Rng, *, grad: bool, empty: bool = False) -> Case:
             specs.append(_spec(module, name, []))
         built.append(module)
     reference = nn.Sequential(*built)
-    x = rng.randn(rng.int(1, 4), sizes[0])
-    return _module_case(rng, "MySequential", specs, reference, x, grad=grad, check_keys=True,
-                        inputs=f"MySequential({', '.join(n for n, _ in layout)}), x={tuple(x.shape)}")
+    x = rng.randn(rng.randint(1, 4), sizes[0])
+    return _module_case(
+        rng,
+        "MySequential",
+        specs,
+        reference,
+        x,
+        grad=grad,
+        check_keys=True,
+        inputs=f"MySequential({', '.join(n for n, _ in layout)}), x={tuple(x.shape)}",
+    )
 
 
 @test("my_sequential_applies_modules_in_order", "MySequential", "MySequential", 2.0)

@@ -48,7 +48,7 @@ def adam_truth(param: torch.Tensor, grads: list[torch.Tensor], **hp: Any) -> lis
 
 
 def _sgd_case(rng: Rng, hp: dict[str, Any], steps: int) -> Case:
-    shape = rng.sizes(rng.int(1, 2), 2, 6)
+    shape = rng.sizes(rng.randint(1, 2), 2, 6)
     param = rng.randn(*shape)
     grads = [rng.randn(*shape) for _ in range(steps)]
     expected = sgd_truth(param, grads, **hp)
@@ -57,9 +57,14 @@ def _sgd_case(rng: Rng, hp: dict[str, Any], steps: int) -> Case:
         p_in: Any = param if k == 0 else _ref(k - 1, 0)
         b_in: Any = None if k == 0 else _ref(k - 1, 1)
         kwargs = {"lr": hp["lr"], **{n: v for n, v in hp.items() if n != "lr"}}
-        calls.append({"target": "sgd_step", "args": protocol.encode([p_in, g, b_in]),
-                      "kwargs": protocol.encode(kwargs)})
-    request = {"op": "chain", "calls": calls, "seed": rng.int(0, 2**31)}
+        calls.append(
+            {
+                "target": "sgd_step",
+                "args": protocol.encode([p_in, g, b_in]),
+                "kwargs": protocol.encode(kwargs),
+            }
+        )
+    request = {"op": "chain", "calls": calls, "seed": rng.randint(0, 2**31)}
     with_buffer = hp.get("momentum", 0.0) != 0.0
 
     def judge(reply: dict[str, Any]) -> str | None:
@@ -81,7 +86,7 @@ def _sgd_case(rng: Rng, hp: dict[str, Any], steps: int) -> Case:
 
 
 def _adam_case(rng: Rng, hp: dict[str, Any], steps: int) -> Case:
-    shape = rng.sizes(rng.int(1, 2), 2, 6)
+    shape = rng.sizes(rng.randint(1, 2), 2, 6)
     param = rng.randn(*shape)
     grads = [rng.randn(*shape) for _ in range(steps)]
     if steps > 2:
@@ -93,9 +98,14 @@ def _adam_case(rng: Rng, hp: dict[str, Any], steps: int) -> Case:
             state: list[Any] = [param, g, torch.zeros_like(param), torch.zeros_like(param)]
         else:
             state = [_ref(k - 1, 0), g, _ref(k - 1, 1), _ref(k - 1, 2)]
-        calls.append({"target": "adam_step", "args": protocol.encode([*state, k + 1]),
-                      "kwargs": protocol.encode(hp)})
-    request = {"op": "chain", "calls": calls, "seed": rng.int(0, 2**31)}
+        calls.append(
+            {
+                "target": "adam_step",
+                "args": protocol.encode([*state, k + 1]),
+                "kwargs": protocol.encode(hp),
+            }
+        )
+    request = {"op": "chain", "calls": calls, "seed": rng.randint(0, 2**31)}
 
     def judge(reply: dict[str, Any]) -> str | None:
         got = protocol.decode(reply.get("value"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import torch.nn.functional as F
@@ -12,36 +12,46 @@ from quizkit.exercises.forbidden import ForbiddenSpec
 from quizkit.exercises.spec import Case, HiddenTest, Rng, Suite, call_case
 from quizkit.exercises.suites._common import DTYPES, test
 
-ORACLES = {"max_pool2d": F.max_pool2d, "avg_pool2d": F.avg_pool2d}
+ORACLES: dict[str, Callable[..., Any]] = {"max_pool2d": F.max_pool2d, "avg_pool2d": F.avg_pool2d}
 NAMES = ["input", "kernel_size"]
 
 
-def _case(rng: Rng, function: str, *, tuples: bool, stride: bool, padding: bool,
-          grad: bool = False, dtype: Any = None) -> Case:
+def _case(
+    rng: Rng,
+    function: str,
+    *,
+    tuples: bool,
+    stride: bool,
+    padding: bool,
+    grad: bool = False,
+    dtype: Any = None,
+) -> Case:
     kh, kw = rng.sizes(2, 1, 4)
     kernel: Any = (kh, kw) if tuples else kh
     if not tuples:
         kw = kh
     kwargs: dict[str, Any] = {}
     if stride:
-        s = (rng.int(1, 3), rng.int(1, 3))
+        s = (rng.randint(1, 3), rng.randint(1, 3))
         kwargs["stride"] = s if tuples else s[0]
     if padding:
-        p = (rng.int(0, kh // 2), rng.int(0, kw // 2))
+        p = (rng.randint(0, kh // 2), rng.randint(0, kw // 2))
         kwargs["padding"] = p if tuples else min(p)
     n, c = rng.sizes(2, 1, 4)
-    h, w = rng.int(kh, kh + 7), rng.int(kw, kw + 7)
+    h, w = rng.randint(kh, kh + 7), rng.randint(kw, kw + 7)
     x = rng.randn(n, c, h, w, dtype=dtype or DTYPES[0])
-    return call_case(rng, function, ORACLES[function], NAMES, [x, kernel], kwargs,
-                     grad_wrt=[0] if grad else [])
+    return call_case(
+        rng, function, ORACLES[function], NAMES, [x, kernel], kwargs, grad_wrt=[0] if grad else []
+    )
 
 
 def _tests(function: str) -> list[HiddenTest]:
     @test(f"{function}_with_default_stride_matches_torch", function, function, 2.0)
     def defaults(rng: Rng) -> Iterator[Case]:
         for i in range(5):
-            yield _case(rng, function, tuples=i % 2 == 1, stride=False, padding=False,
-                        dtype=DTYPES[i % 2])
+            yield _case(
+                rng, function, tuples=i % 2 == 1, stride=False, padding=False, dtype=DTYPES[i % 2]
+            )
 
     @test(f"{function}_with_stride_and_padding_matches_torch", function, function, 2.0)
     def strided(rng: Rng) -> Iterator[Case]:

@@ -17,8 +17,9 @@ LSTM_NAMES = ["input", "hx", "cx", "w_ih", "w_hh", "b_ih", "b_hh"]
 GRU_NAMES = ["input", "hx", "w_ih", "w_hh", "b_ih", "b_hh"]
 
 
-def lstm_truth(input: Any, hx: Any, cx: Any, w_ih: Any, w_hh: Any, b_ih: Any = None,
-               b_hh: Any = None) -> tuple[Any, Any]:
+def lstm_truth(
+    input: Any, hx: Any, cx: Any, w_ih: Any, w_hh: Any, b_ih: Any = None, b_hh: Any = None
+) -> tuple[Any, Any]:
     h, c = torch.lstm_cell(input, (hx, cx), w_ih, w_hh, b_ih, b_hh)
     return h, c
 
@@ -28,9 +29,14 @@ def gru_truth(input: Any, hx: Any, w_ih: Any, w_hh: Any, b_ih: Any = None, b_hh:
 
 
 def _lstm(rng: Rng, *, bias: bool, grad: bool = False, dtype: Any = torch.float64) -> Case:
-    n, i, h = rng.int(1, 4), *rng.sizes(2, 2, 6)
-    args = [rng.randn(n, i, dtype=dtype), rng.randn(n, h, dtype=dtype), rng.randn(n, h, dtype=dtype),
-            rng.randn(4 * h, i, dtype=dtype, scale=0.5), rng.randn(4 * h, h, dtype=dtype, scale=0.5)]
+    n, i, h = rng.randint(1, 4), *rng.sizes(2, 2, 6)
+    args = [
+        rng.randn(n, i, dtype=dtype),
+        rng.randn(n, h, dtype=dtype),
+        rng.randn(n, h, dtype=dtype),
+        rng.randn(4 * h, i, dtype=dtype, scale=0.5),
+        rng.randn(4 * h, h, dtype=dtype, scale=0.5),
+    ]
     if bias:
         args += [rng.randn(4 * h, dtype=dtype), rng.randn(4 * h, dtype=dtype)]
     wrt: list[int | str] = list(range(len(args))) if grad else []
@@ -38,9 +44,13 @@ def _lstm(rng: Rng, *, bias: bool, grad: bool = False, dtype: Any = torch.float6
 
 
 def _gru(rng: Rng, *, bias: bool, grad: bool = False, dtype: Any = torch.float64) -> Case:
-    n, i, h = rng.int(1, 4), *rng.sizes(2, 2, 6)
-    args = [rng.randn(n, i, dtype=dtype), rng.randn(n, h, dtype=dtype),
-            rng.randn(3 * h, i, dtype=dtype, scale=0.5), rng.randn(3 * h, h, dtype=dtype, scale=0.5)]
+    n, i, h = rng.randint(1, 4), *rng.sizes(2, 2, 6)
+    args = [
+        rng.randn(n, i, dtype=dtype),
+        rng.randn(n, h, dtype=dtype),
+        rng.randn(3 * h, i, dtype=dtype, scale=0.5),
+        rng.randn(3 * h, h, dtype=dtype, scale=0.5),
+    ]
     if bias:
         args += [rng.randn(3 * h, dtype=dtype), rng.randn(3 * h, dtype=dtype)]
     wrt: list[int | str] = list(range(len(args))) if grad else []

@@ -9,13 +9,13 @@ import torch.nn.functional as F
 
 from quizkit.exercises.catalog import get_exercise
 from quizkit.exercises.forbidden import ForbiddenSpec
-from quizkit.exercises.spec import Case, Rng, Suite, call_case
+from quizkit.exercises.spec import Case, HiddenTest, Rng, Suite, call_case
 from quizkit.exercises.suites._common import DTYPES, random_shape, test
 
 ORACLES = {"softmax": F.softmax, "log_softmax": F.log_softmax}
 
 
-def _tests(function: str) -> list:  # type: ignore[type-arg]
+def _tests(function: str) -> list[HiddenTest]:
     truth = ORACLES[function]
 
     def ref(x: torch.Tensor, dim: int) -> torch.Tensor:
@@ -25,7 +25,7 @@ def _tests(function: str) -> list:  # type: ignore[type-arg]
     def forward(rng: Rng) -> Iterator[Case]:
         for i in range(8):
             shape = random_shape(rng, 1, 4)
-            dim = rng.int(-len(shape), len(shape) - 1)
+            dim = rng.randint(-len(shape), len(shape) - 1)
             x = rng.randn(*shape, dtype=DTYPES[i % 2], scale=4.0)
             yield call_case(rng, function, ref, ["x", "dim"], [x, dim])
 
@@ -49,7 +49,7 @@ def _tests(function: str) -> list:  # type: ignore[type-arg]
     def gradient(rng: Rng) -> Iterator[Case]:
         for _ in range(3):
             shape = random_shape(rng, 1, 3)
-            dim = rng.int(-len(shape), len(shape) - 1)
+            dim = rng.randint(-len(shape), len(shape) - 1)
             x = rng.randn(*shape, scale=2.0)
             yield call_case(rng, function, ref, ["x", "dim"], [x, dim], grad_wrt=[0])
 
