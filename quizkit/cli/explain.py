@@ -23,26 +23,30 @@ def explain(
     no_formulas: bool = typer.Option(False, "--no-formulas", help="Hide the 'why' column."),
 ) -> None:
     """Explain a model layer by layer: output shape, parameters, FLOPs and the formula behind each."""
-    from quizkit.answers import ParseFailure, parse_answer
-    from quizkit.bank.model import AnswerKind
-    from quizkit.errors import UsageError
     from quizkit.explain import explain as run_explain
     from quizkit.ui.console import make_console
     from quizkit.ui.explain import render_explain
 
-    shape = None
-    if input_shape is not None:
-        parsed = parse_answer(AnswerKind.SHAPE, input_shape)
-        if isinstance(parsed, ParseFailure) or not parsed.value:
-            raise UsageError(
-                f"--input {input_shape!r}: expected {parsed.formats if isinstance(parsed, ParseFailure) else 'a non-empty shape'}"
-            )
-        shape = tuple(parsed.value)
+    shape = _parse_shape(input_shape) if input_shape is not None else None
     report = run_explain(subject, shape)
     if as_json:
         typer.echo(json.dumps(report.to_json()))
     else:
         render_explain(make_console(), report, formulas=not no_formulas)
+
+
+def _parse_shape(text: str) -> tuple[int, ...]:
+    """``--input`` as a shape, in any of the answer formats (``1,3,32,32``, ``1x3x32x32``...)."""
+    from quizkit.answers import ParseFailure, parse_answer
+    from quizkit.bank.model import AnswerKind
+    from quizkit.errors import UsageError
+
+    parsed = parse_answer(AnswerKind.SHAPE, text)
+    if isinstance(parsed, ParseFailure):
+        raise UsageError(f"--input {text!r}: {parsed.message}; expected {parsed.formats}")
+    if not isinstance(parsed.value, tuple) or not parsed.value:
+        raise UsageError(f"--input {text!r}: expected a non-empty shape such as 1,3,32,32")
+    return parsed.value
 
 
 def register(app: typer.Typer) -> None:
