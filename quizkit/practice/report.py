@@ -15,6 +15,8 @@ from typing import Any
 from quizkit.practice.session import QuestionOutcome, SessionResult, Status
 from quizkit.practice.store import CardRow, StoredAttempt
 
+REVIEW_HORIZON = timedelta(hours=12)  # "review next" lists what is missed or due within this
+
 
 @dataclass(frozen=True)
 class TopicScore:
@@ -50,6 +52,7 @@ class Summary:
     review_next: tuple[ReviewItem, ...]
     due_now: int
     ended_by: str
+    next_due: ReviewItem | None = None  # the first review after REVIEW_HORIZON
 
     @property
     def score_percent(self) -> int:
@@ -78,8 +81,10 @@ def summarize(
             seen.add(template.id)
             due = outcome.feedback.due if outcome.feedback else None
             missed.append(ReviewItem(template.id, template.topic, "missed", due))
-    due_cards = [c for c in cards if c.template_id not in seen]
-    upcoming = [ReviewItem(c.template_id, c.topic, "due", c.due) for c in due_cards]
+    soon = [c for c in cards if c.template_id not in seen and c.due <= now + REVIEW_HORIZON]
+    upcoming = [ReviewItem(c.template_id, c.topic, "due", c.due) for c in soon]
+    later = [c for c in cards if c.due > now + REVIEW_HORIZON]
+    first_later = min(later, key=lambda c: c.due, default=None)
     return Summary(
         topics=tuple(TopicScore(t, *row) for t, row in sorted(scores.items())),
         correct=sum(o.status is Status.CORRECT for o in graded),
@@ -88,8 +93,13 @@ def summarize(
         seconds=result.seconds,
         best_run=best_run(graded),
         day_streak=day_streak([a.answered_at for a in attempts], now),
-        review_next=tuple((missed + upcoming)[:limit]),
+        review_next=tuple((missed + sorted(upcoming, key=lambda r: r.due or now))[:limit]),
         due_now=sum(c.due <= now for c in cards),
+        next_due=(
+            ReviewItem(first_later.template_id, first_later.topic, "due", first_later.due)
+            if first_later
+            else None
+        ),
         ended_by=result.ended_by.value,
     )
 
@@ -158,10 +168,13 @@ def build_stats(
     topics: Sequence[str] = (),
     limit: int = 8,
 ) -> StatsReport:
-    """History per topic over the last ``days`` days, and the reviews due (graded answers only;
-    a level-1 first try that was then retried counts as an answer too)."""
+    """History per topic over the last ``days`` days, and the reviews due.
+
+    Counts questions, not keystrokes: only graded attempts (the final answer to a question, or
+    its skip) count, so a level-1 first try that was retried is not counted twice.
+    """
     wanted = set(topics)
-    attempts = [a for a in attempts if not wanted or a.topic in wanted]
+    attempts = [a for a in attempts if a.rating is not None and (not wanted or a.topic in wanted)]
     cards = [c for c in cards if not wanted or c.topic in wanted]
     today = local_day(now)
     window = tuple(today - timedelta(days=days - 1 - i) for i in range(days))

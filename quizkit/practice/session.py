@@ -79,7 +79,7 @@ class Feedback:
     """What the student is told about one answer (or skip)."""
 
     question: Question
-    given: str | None  # as typed; None for a skip
+    given: str | None  # the answer as it was read (e.g. "(1, 16, 15, 15)"); None for a skip
     correct: bool
     answer: str  # the truth, formatted with options and unit
     accepted: str  # the accepted interval
@@ -269,7 +269,7 @@ class Session:
 
     def _answer(self, outcome: QuestionOutcome, text: str, seconds: float, allowed: int) -> bool:
         """Grade one typed line; True when the question is finished."""
-        from quizkit.answers import ParseFailure, check_answer, parse_answer
+        from quizkit.answers import ParseFailure, check_answer, format_value, parse_answer
 
         question = outcome.question
         parsed = parse_answer(question.kind, text, options=question.options)
@@ -300,7 +300,8 @@ class Session:
             else None
         )
         due = self.recorder.record(self._attempt(outcome, text, verdict.correct, timed), rating)
-        feedback = self._feedback(outcome, truth, text, verdict.correct, timed, due)
+        shown = format_value(question.kind, parsed.value, options=question.options, unit=spec.unit)
+        feedback = self._feedback(outcome, truth, shown, verdict.correct, timed, due)
         if not final:
             self.io.feedback(feedback, retry=True)
             return False

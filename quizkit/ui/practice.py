@@ -76,9 +76,9 @@ class TerminalIO:
         if feedback.correct:
             console.print(
                 Text.assemble(
-                    ("✓ Correct", "bold green"),
-                    f"  {feedback.answer}",
-                    (f"  {took}" if took else "", "dim"),
+                    ("✓ Correct: ", "bold green"),
+                    feedback.answer,
+                    (f" · {took}" if took else "", "dim"),
                     (self._next(feedback.due), "dim"),
                 )
             )
@@ -128,7 +128,7 @@ class TerminalIO:
         render_feedback_answer(self.console, feedback)
 
     def _next(self, due: datetime | None) -> str:
-        return f"  · next review {relative(due, self.now())}" if due else ""
+        return f" · next review {relative(due, self.now())}" if due else ""
 
 
 def render_feedback_answer(console: Console, feedback: Feedback) -> None:
@@ -216,20 +216,22 @@ def render_exam_review(console: Console, result: SessionResult) -> None:
 def render_summary(console: Console, summary: Summary, *, now: datetime) -> None:
     """Score per topic, time taken, streaks and what to review next."""
     lines: list[Text | Table] = []
-    if not summary.answered:
+    if summary.answered:
+        lines.append(
+            Text.assemble(
+                ("Score ", "bold"),
+                (f"{summary.correct}/{summary.answered}", _score_style(summary)),
+                f" ({summary.score_percent}%)",
+                ("  ·  ", "dim"),
+                f"time {_duration(summary.seconds)}",
+                ("  ·  ", "dim"),
+                f"best run {summary.best_run} in a row",
+                ("  ·  ", "dim"),
+                f"{summary.day_streak}-day streak",
+            )
+        )
+    else:
         lines.append(Text("No questions answered this time.", style="bold"))
-    headline = Text.assemble(
-        ("Score ", "bold"),
-        (f"{summary.correct}/{summary.answered}", _score_style(summary)),
-        f" ({summary.score_percent}%)" if summary.answered else "",
-        ("  ·  ", "dim"),
-        f"time {_duration(summary.seconds)}",
-        ("  ·  ", "dim"),
-        f"best run {summary.best_run}",
-        ("  ·  ", "dim"),
-        f"{summary.day_streak}-day streak",
-    )
-    lines.append(headline)
     if summary.answered < summary.planned:
         left = summary.planned - summary.answered
         lines.append(
@@ -258,13 +260,33 @@ def render_summary(console: Console, summary: Summary, *, now: datetime) -> None
         lines.append(Text("Review next:", style="bold"))
         for item in summary.review_next:
             lines.append(_review_line(item, now))
-    if summary.answered and summary.correct == summary.answered:
-        lines.append(Text("All correct. Well done!", style="bold green"))
-    lines.append(Text("History and due reviews: quizkit stats", style="dim"))
+        lines.append(Text("Review them now: quizkit practice (mixes in what is due)", style="dim"))
+    elif summary.next_due is not None:
+        lines.append(
+            Text(
+                f"Nothing to review yet; the next review is {summary.next_due.template_id}, "
+                f"{relative(summary.next_due.due, now)}.",
+                style="dim",
+            )
+        )
+    if summary.answered:
+        lines.append(Text(_encouragement(summary), style="bold"))
+    lines.append(Text("Your history and due reviews: quizkit stats", style="dim"))
     console.print()
     console.print(
         Panel(Group(*lines), title="Session summary", title_align="left", border_style="magenta")
     )
+
+
+def _encouragement(summary: Summary) -> str:
+    ratio = summary.correct / summary.answered
+    if ratio == 1:
+        return "All correct. Well done!"
+    if ratio >= 0.8:
+        return "Strong session: the few you missed come back soon."
+    if ratio >= 0.5:
+        return "Good progress: the ones you missed come back for review."
+    return "Tough set. Each miss comes back soon with new numbers; that is how it sticks."
 
 
 def _ended(reason: str) -> str:
@@ -277,11 +299,12 @@ def _ended(reason: str) -> str:
 
 
 def _review_line(item: ReviewItem, now: datetime) -> Text:
-    why = "missed today" if item.why == "missed" else "due"
-    when = f", next review {relative(item.due, now)}" if item.due else ""
-    return Text.assemble(
-        "  • ", (item.template_id, "cyan"), (f"  ({item.topic}; {why}{when})", "dim")
-    )
+    parts = [item.topic]
+    if item.why == "missed":
+        parts.append("missed today")
+    if item.due is not None:
+        parts.append("due now" if item.due <= now else f"due {relative(item.due, now)}")
+    return Text.assemble("  • ", (item.template_id, "cyan"), (f"  ({' · '.join(parts)})", "dim"))
 
 
 def _score_style(summary: Summary) -> str:
