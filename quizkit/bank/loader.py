@@ -127,16 +127,19 @@ def _data_path(loc: Loc, data: Any) -> Loc:
     kept: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-            node = node[part]
-        elif node is not None and not isinstance(node, dict | list):
-            continue
-        else:
-            node = None
+        if node is not None and not isinstance(node, dict | list):
+            continue  # below a scalar, the rest names the union member tried
+        node = _child(node, part)
         kept.append(part)
     return tuple(kept)
+
+
+def _child(node: Any, part: str | int) -> Any:
+    if isinstance(node, dict):
+        return node.get(part)
+    if isinstance(node, list) and isinstance(part, int) and part < len(node):
+        return node[part]
+    return None
 
 
 def _nearest_line(loc: Loc, lines: dict[Loc, int]) -> int:
