@@ -8,8 +8,10 @@ levels so practice can start easy.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import pytest
+import torch
 
 from quizkit.bank.bank import Bank
 from quizkit.bank.model import AnswerKind, Template
@@ -30,6 +32,15 @@ TEMPLATES: list[tuple[str, Template]] = [
 
 def _ids(item: tuple[str, Template]) -> str:
     return item[1].id
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_torch_thread() -> Iterator[None]:
+    """The truths use tiny tensors; intra-op threads only add contention (7x slower when loaded)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 @pytest.mark.slow
