@@ -2,7 +2,9 @@
 
 Per version ``<id>`` and format ``<ext>``: ``worksheet-<id>.<ext>``, ``key-<id>.<ext>`` and
 ``answers-<id>.yaml``. With more than one version, also ``worksheets-s<seed>-all.<ext>`` and
-``keys-s<seed>-all.<ext>``: every version in one file, for printing in one go.
+``keys-s<seed>-all.<ext>``: every version in one file, for printing in one go. The combined
+PDFs are the single ones joined page for page (:mod:`quizkit.worksheet.pdfmerge`), which is as
+fast as copying, rather than a second typesetting of every version.
 """
 
 from __future__ import annotations
@@ -93,6 +95,17 @@ def planned_files(worksheet: Worksheet, formats: Sequence[Format]) -> list[tuple
     return names
 
 
+def _combined_pdf(worksheet: Worksheet, singles: list[bytes], *, key: bool) -> bytes:
+    """The versions' PDFs joined (milliseconds), or typeset again if they cannot be joined."""
+    from quizkit.worksheet.pdfmerge import merge_pdfs
+
+    title = f"{worksheet.title} ({'answer keys' if key else 'worksheets'})"
+    try:
+        return merge_pdfs(singles, title=title)
+    except ValueError:  # a Typst version writing PDFs the joiner does not know
+        return render(worksheet, worksheet.versions, Format.PDF, key=key)
+
+
 def write_worksheet(
     worksheet: Worksheet, *, formats: Sequence[Format], out_dir: Path
 ) -> list[Written]:
@@ -114,15 +127,17 @@ def write_worksheet(
                 contents[f"key-{version.id}.{fmt.value}"] = render(worksheet, single, fmt, key=True)
         contents[sheet_filename(version)] = render_answer_sheet(worksheet, version).encode()
     if len(worksheet.versions) > 1:
-        every = worksheet.versions
         for fmt in formats:
-            contents[f"worksheets-s{worksheet.seed}-all.{fmt.value}"] = render(
-                worksheet, every, fmt, key=False
-            )
-            if fmt is not Format.JSON:
-                contents[f"keys-s{worksheet.seed}-all.{fmt.value}"] = render(
-                    worksheet, every, fmt, key=True
-                )
+            for key in (False, True) if fmt is not Format.JSON else (False,):
+                name = f"{'keys' if key else 'worksheets'}-s{worksheet.seed}-all.{fmt.value}"
+                if fmt is Format.PDF:
+                    singles = [
+                        contents[f"{'key' if key else 'worksheet'}-{v.id}.pdf"]
+                        for v in worksheet.versions
+                    ]
+                    contents[name] = _combined_pdf(worksheet, singles, key=key)
+                else:
+                    contents[name] = render(worksheet, worksheet.versions, fmt, key=key)
     written = []
     for name, what in planned_files(worksheet, formats):
         path = out_dir / name
