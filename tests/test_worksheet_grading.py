@@ -195,3 +195,23 @@ def test_answer_sheets_are_recognised_by_their_magic_line(tmp_path: Path) -> Non
     assert not is_answer_sheet(other)
     assert not is_answer_sheet(tmp_path / "missing.yaml")
     assert not is_answer_sheet(BANK_DIR)
+
+
+def test_the_grade_table_shows_each_question_and_the_score(tmp_path: Path) -> None:
+    import io
+
+    from quizkit.ui.console import make_console
+    from quizkit.ui.worksheet import render_sheet_result
+
+    version = small_worksheet().versions[0]
+    answers = _key(version)
+    answers[0] = "nonsense"
+    result = grade_answer_sheet(_write(tmp_path, version, answers), bank=fixture_bank())
+    stream = io.StringIO()
+    console = make_console(stream)
+    console.width = 160
+    render_sheet_result(console, result)
+    text = stream.getvalue()
+    assert str(version.id) in text
+    assert f"Score: {len(answers) - 1}/{len(answers)}" in text
+    assert "could not read the answer" in text

@@ -19,7 +19,7 @@ LEVEL_HELP = "Difficulty levels: 1, 2, 3, a range such as 1-2, or a list such as
 
 def worksheet(
     topics: list[str] = typer.Argument(
-        None, metavar="[TOPIC]...", help="Topics to draw from (default: all; see `quizkit topics`)."
+        None, metavar="TOPIC", help="Topics to draw from (default: all; see `quizkit topics`)."
     ),
     count: int = typer.Option(10, "--count", "-n", min=1, max=500, help="Questions per sheet."),
     level: str = typer.Option("1-3", "--level", "-l", help=LEVEL_HELP),
@@ -68,7 +68,7 @@ def worksheet(
 def export(
     fmt: ExportFormat = typer.Argument(..., metavar="moodle|gift", help="Moodle XML or GIFT."),
     topics: list[str] = typer.Argument(
-        None, metavar="[TOPIC]...", help="Topics to export (default: all)."
+        None, metavar="TOPIC", help="Topics to export (default: all)."
     ),
     level: str = typer.Option("1-3", "--level", "-l", help=LEVEL_HELP),
     variants: int = typer.Option(

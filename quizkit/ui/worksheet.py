@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from quizkit.worksheet.build import Worksheet
+from quizkit.worksheet.grading import SheetResult
 from quizkit.worksheet.lms import Export
 from quizkit.worksheet.output import Written
 
@@ -62,5 +63,38 @@ def render_export(console: Console, export: Export, destination: str) -> None:
         Text.assemble(
             ("Wrote ", "bold green"),
             f"{export.questions} questions ({export.templates} templates) to {destination}",
+        )
+    )
+
+
+def render_sheet_result(console: Console, result: SheetResult) -> None:
+    """A graded answer sheet: one row per question, then the score (for ``quizkit grade``)."""
+    who = " · ".join(part for part in (result.name, result.student_id) if part)
+    console.print(
+        Text.assemble(
+            ("Answer sheet ", "bold"),
+            result.path,
+            (f" ({result.worksheet})", "dim"),
+            (f" — {who}" if who else "", ""),
+        )
+    )
+    table = Table(show_edge=False, pad_edge=False, box=None, padding=(0, 1))
+    for column in ("#", "question", "given", "expected", "", "pts", "note"):
+        table.add_column(column, overflow="fold")
+    for question in result.questions:
+        mark = Text("✓", style="green") if question.correct else Text("✗", style="red")
+        table.add_row(
+            str(question.number),
+            question.title,
+            question.given if question.given is not None else Text("—", style="dim"),
+            question.expected,
+            mark,
+            f"{question.points}/{question.max_points}",
+            Text("" if question.correct else question.message, style="dim"),
+        )
+    console.print(table)
+    console.print(
+        Text.assemble(
+            ("Score: ", "bold"), f"{result.points}/{result.max_points} ({result.percent:.0f}%)"
         )
     )
