@@ -248,7 +248,8 @@ def test_due_and_weak_templates_weigh_more_than_new_and_known_ones() -> None:
         for name, history in {"due": due, "weak": weak, "known": known, "new": None}.items()
     }
     assert weights["due"][1] == "due" and weights["weak"][1] == "weak"
-    assert weights["new"] == (1.0, "new")
+    assert weights["new"] == (1.75, "new")
+    assert template_weight(None, 0.2, NOW)[0] > template_weight(None, 0.9, NOW)[0]
     assert weights["due"][0] > weights["weak"][0] > weights["new"][0] > weights["known"][0]
 
 
@@ -265,6 +266,38 @@ def test_unseeded_plan_prefers_the_due_template(toy_bank: Bank) -> None:
     share = sum(p.question.template.id == "toy-shape" for p in picks) / len(picks)
     assert share > 0.6
     assert all(p.reason == "due" for p in picks if p.question.template.id == "toy-shape")
+
+
+def test_due_reviews_come_first_even_in_a_large_bank(tmp_path: Path) -> None:
+    many = "\n".join(
+        f"""
+  - id: toy-n{n}
+    title: Number {n}
+    difficulty: 1
+    params:
+      a: {{ints: [1, 9]}}
+    let:
+      result: "a + {n}"
+    prompt: "What is {{a}} + {n}?"
+    answer: {{kind: int, expr: "a + {n}"}}
+    hint: "Add."
+    solution: "{{result}}"
+"""
+        for n in range(60)
+    )
+    root = tmp_path / "big"
+    root.mkdir()
+    (root / "big.yaml").write_text(f"topic: big\ntitle: Big\ntemplates:{many}", encoding="utf-8")
+    templates = Bank(root).templates()
+    history = {
+        f"toy-n{n}": TemplateHistory(answered=1, correct=0, due=NOW - timedelta(hours=n))
+        for n in (5, 17, 42)
+    }
+    plan = plan_session(templates, count=10, history=history, now=NOW)
+    due = [p.question.template.id for p in plan.questions if p.reason == "due"]
+    assert sorted(due) == ["toy-n17", "toy-n42", "toy-n5"]
+    small = plan_session(templates, count=2, history=history, now=NOW)
+    assert [p.question.template.id for p in small.questions] == ["toy-n42", "toy-n17"]
 
 
 def test_unseeded_plan_avoids_seeds_already_seen(toy_bank: Bank) -> None:
@@ -580,3 +613,33 @@ def test_relative_times_and_sparkline() -> None:
     assert relative(NOW + timedelta(seconds=20), NOW) == "in 1 min"
     assert relative(NOW - timedelta(days=2), NOW) == "2 days ago"
     assert sparkline([(0, 0), (2, 2), (2, 0)]).plain == "·█▁"
+
+
+def test_yes_no_questions_get_no_retry(tmp_path: Path) -> None:
+    root = tmp_path / "yn"
+    root.mkdir()
+    (root / "yn.yaml").write_text(
+        """
+topic: yn
+title: Yes or no
+templates:
+  - id: yn-runs
+    title: Does it run
+    difficulty: 1
+    params:
+      n: {ints: [1, 3]}
+    let:
+      result: "True"
+    prompt: "Does torch.zeros({n}) run?"
+    answer: {kind: legal, expr: "torch.zeros(n)"}
+    hint: "It does."
+    solution: "It runs: {result}"
+""",
+        encoding="utf-8",
+    )
+    (question,) = planned_questions(root, ["yn"], count=1, seed=1)
+    checker = FakeChecker()
+    checker.truth = lambda q: FakeTruth(True)  # type: ignore[method-assign]
+    result, io_, _ = run_session([question], ["no"], checker=checker)
+    assert io_.kinds() == ["question", "feedback"]
+    assert result.outcomes[0].status is Status.WRONG

@@ -1,11 +1,14 @@
 """Which questions a session asks: templates weighted by weakness and due reviews, fresh seeds.
 
-Selection is weighted sampling without replacement (Efraimidis–Spirakis keys ``u ** (1 / w)``)
-over the templates of the chosen topics and levels, with a weight per template of
+Due reviews come first: the templates whose FSRS card is due, most overdue first, take up to
+:data:`REVIEW_SHARE` of the session. The other slots are filled by weighted sampling without
+replacement (Efraimidis–Spirakis keys ``u ** (1 / w)``) over the templates of the chosen topics
+and levels, so that weak spots come up more often. With ``a = (correct + 1) / (answered + 2)``
+a smoothed accuracy (of the template, or of its whole topic: ``A``, 0.5 for a topic not yet
+practised), the weight of a template is
 
-- 1.0 for a template never answered,
-- ``0.5 + 2.5 * (1 - a)`` otherwise, where ``a = (correct + 1) / (answered + 2)`` is its smoothed
-  accuracy, plus ``1.5 * (1 - topic accuracy)`` so a weak topic pulls in its other templates,
+- ``1 + 1.5 * (1 - A)`` if it was never answered (new templates of weak topics first),
+- ``0.5 + 2.5 * (1 - a) + 1.5 * (1 - A)`` otherwise,
 - ``+ 3`` when its FSRS card is due, and halved when it is not due for more than a day.
 
 When a session asks for more questions than there are templates, the templates come round again
@@ -18,6 +21,7 @@ seeded session is reproducible anywhere (its answers are still recorded).
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -31,6 +35,7 @@ from quizkit.practice.store import TemplateHistory
 SEED_RANGE = 10_000
 SEED_TRIES = 50
 DEFAULT_COUNT = 10
+REVIEW_SHARE = 0.7  # at most this share of a session goes to due reviews (at least one)
 
 
 @dataclass(frozen=True)
@@ -71,7 +76,7 @@ def template_weight(
 ) -> tuple[float, str]:
     """The sampling weight of one template and the reason shown to the student."""
     if history is None or history.answered == 0:
-        return 1.0, "new"
+        return 1.0 + 1.5 * (1 - topic_accuracy), "new"
     accuracy = (history.correct + 1) / (history.answered + 2)
     weight = 0.5 + 2.5 * (1 - accuracy) + 1.5 * (1 - topic_accuracy)
     reason = "weak" if accuracy < 0.6 else "practice"
@@ -100,7 +105,7 @@ def plan_session(
     rng: random.Random = random.Random(seed) if seed is not None else random.SystemRandom()
     known = {} if seed is not None else dict(history or {})
     weights = _weights(templates, known, now)
-    order = _weighted_order(templates, weights, rng)
+    order = _review_first(templates, weights, known, rng, count)
     planned: list[PlannedQuestion] = []
     asked: set[tuple[str, str]] = set()
     broken: dict[str, str] = {}
@@ -153,6 +158,26 @@ def _weights(
         t.id: template_weight(history.get(t.id), topic_accuracy.get(t.topic, 0.5), now)
         for t in templates
     }
+
+
+def _review_first(
+    templates: Sequence[Template],
+    weights: Mapping[str, tuple[float, str]],
+    history: Mapping[str, TemplateHistory],
+    rng: random.Random,
+    count: int,
+) -> list[Template]:
+    """Due templates first (most overdue first, up to :data:`REVIEW_SHARE` of the session), then
+    the rest in weighted random order. Sampling alone would drown a few due reviews in a large
+    bank of new templates."""
+    due = sorted(
+        (t for t in templates if weights[t.id][1] == "due"),
+        key=lambda t: history[t.id].due or datetime.max,
+    )
+    slots = min(len(due), max(1, math.ceil(REVIEW_SHARE * count))) if due else 0
+    first = due[:slots]
+    taken = {t.id for t in first}
+    return first + _weighted_order([t for t in templates if t.id not in taken], weights, rng)
 
 
 def _weighted_order(

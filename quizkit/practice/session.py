@@ -14,9 +14,10 @@ At the prompt:
   just answered; ``quit`` ends the session; ``help`` lists these.
 
 A wrong answer shows the correct answer, the accepted tolerance and the worked derivation; in an
-interactive session a level-1 question first allows one retry. In exam mode nothing is shown
-until the end. Every answer is recorded as it is given, so an interrupted session keeps all of
-them; the question on screen when the session stops is not recorded.
+interactive session a level-1 question first allows one retry (not a yes/no or two-option one,
+where the retry would be a free guess). In exam mode nothing is shown until the end. Every
+answer is recorded as it is given, so an interrupted session keeps all of them; the question on
+screen when the session stops is not recorded.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Protocol
 
+from quizkit.bank.model import AnswerKind
 from quizkit.bank.question import Question
 from quizkit.errors import QuizkitError, TemplateError
 from quizkit.practice.plan import Plan, PlannedQuestion
@@ -172,6 +174,14 @@ class Recorder(Protocol):
     def record(self, attempt: Attempt, rating: Rating | None = None) -> datetime | None: ...
 
 
+def retry_allowed(question: Question) -> bool:
+    """Level-1 questions allow a second try, except yes/no and two-option ones (a guess)."""
+    binary = question.kind in (AnswerKind.BOOL, AnswerKind.LEGAL) or (
+        question.kind is AnswerKind.CHOICE and len(question.options) <= 2
+    )
+    return question.template.difficulty == 1 and not binary
+
+
 def parse_command(text: str) -> Command | None:
     return COMMAND_WORDS.get(text.strip().lower())
 
@@ -225,11 +235,7 @@ class Session:
         """Run one question to its end; return why the session stops, or None to go on."""
         question = planned.question
         exam = self.options.exam
-        allowed = (
-            2
-            if (self.options.interactive and not exam and question.template.difficulty == 1)
-            else 1
-        )
+        allowed = 2 if self.options.interactive and not exam and retry_allowed(question) else 1
         outcome = QuestionOutcome(planned, Status.WRONG)
         shown_at = self.clock()
         while True:
