@@ -26,7 +26,7 @@ INTERRUPTED = 130
 def practice(
     topics: list[str] = typer.Argument(
         None,
-        metavar="[TOPIC]...",
+        metavar="TOPIC",
         help="Topics to practise (see `quizkit topics`). None: a mix weighted to your weak "
         "spots and due reviews.",
         show_default=False,
@@ -43,7 +43,11 @@ def practice(
         False, "--json", help="Print a JSON transcript on stdout (the session goes to stderr)."
     ),
 ) -> None:
-    """Practise: answer questions, get feedback, and let quizkit schedule your reviews."""
+    """Practise: answer questions, get feedback, and let quizkit schedule your reviews.
+
+    At the prompt: an answer, or ? (hint), skip, explain, quit. With answers piped in (one per
+    line) the exit status is 1 unless every question was answered right.
+    """
     from quizkit.bank.bank import Bank
     from quizkit.practice import api
     from quizkit.practice.home import db_path
@@ -69,7 +73,7 @@ def practice(
     for notice in prepared.notices:
         ui.render_warning(console, notice)
     reader = ui.terminal_reader(console) if interactive else ui.pipe_reader(console)
-    io = ui.TerminalIO(console, reader, interactive=interactive, now=utc_now)
+    io = ui.TerminalIO(console, reader, interactive=interactive, now=utc_now, exam=exam)
     worker = TruthWorker()
     try:
         finished = api.run(prepared, io=io, checker=worker)
@@ -109,7 +113,7 @@ def _leave(status: int) -> NoReturn:
 
 def stats(
     topics: list[str] = typer.Argument(
-        None, metavar="[TOPIC]...", help="Only these topics.", show_default=False
+        None, metavar="TOPIC", help="Only these topics.", show_default=False
     ),
     days: int = typer.Option(14, "--days", "-d", min=1, max=366, help="Days the chart shows."),
     json_output: bool = typer.Option(False, "--json", help="Print the report as JSON."),

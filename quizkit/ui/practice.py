@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console, Group
+from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -24,12 +25,13 @@ from quizkit.bank.question import Question
 from quizkit.practice.plan import PlannedQuestion
 from quizkit.practice.report import ReviewItem, StatsReport, Summary
 from quizkit.practice.session import Feedback, SessionResult, Status
-from quizkit.ui.bank import question_panel
+from quizkit.ui.bank import LEVEL_NAMES, question_panel
 
 if TYPE_CHECKING:
     from quizkit.answers import ParseFailure
 
 COMMANDS_LINE = "Type an answer, or: ? hint · skip · explain (the last answer) · quit"
+EXAM_COMMANDS_LINE = "Exam: no hints or feedback until the end. Type an answer, or: skip · quit"
 REASONS = {"due": "due for review", "weak": "one you found hard"}
 SPARK = "▁▂▃▄▅▆▇█"
 
@@ -44,7 +46,9 @@ class TerminalIO:
         *,
         interactive: bool,
         now: Callable[[], datetime],
+        exam: bool = False,
     ) -> None:
+        self.exam = exam
         self.console = console
         self.read_line = read_line
         self.interactive = interactive
@@ -56,9 +60,9 @@ class TerminalIO:
         reason = REASONS.get(planned.reason)
         if reason:
             console.print(Text(f"  {reason}", style="dim italic"))
-        console.print(question_panel(planned.question, number=f"{number}/{total}"))
+        console.print(practice_panel(planned.question, f"{number}/{total}", console.width))
         if number == 1:
-            console.print(Text(COMMANDS_LINE, style="dim"))
+            self.commands()
 
     def ask(self, *, retry: bool) -> str | None:
         return self.read_line("try again › " if retry else "answer › ")
@@ -112,7 +116,7 @@ class TerminalIO:
         self.console.print(Text(message, style="yellow"))
 
     def commands(self) -> None:
-        self.console.print(Text(COMMANDS_LINE, style="dim"))
+        self.console.print(Text(EXAM_COMMANDS_LINE if self.exam else COMMANDS_LINE, style="dim"))
 
     def template_error(self, question: Question, message: str) -> None:
         self.console.print(
@@ -129,6 +133,26 @@ class TerminalIO:
 
     def _next(self, due: datetime | None) -> str:
         return f" · next review {relative(due, self.now())}" if due else ""
+
+
+def practice_panel(question: Question, number: str, width: int) -> Panel:
+    """:func:`quizkit.ui.bank.question_panel`; on a narrow terminal the title and the id move into
+    the body, where they wrap instead of being cut off at the border."""
+    wide = question_panel(question, number=number)
+    template = question.template
+    title = f"{number}  {template.title}  ·  {template.topic}"
+    footer = f"{question.id} · level {template.difficulty} ({LEVEL_NAMES[template.difficulty]})"
+    if max(len(title), len(footer)) + 8 <= width:
+        return wide
+    assert isinstance(wide.renderable, Group)
+    return Panel(
+        Group(
+            Text(title, style="bold"),
+            *wide.renderable.renderables,
+            Text(footer, style="dim"),
+        ),
+        border_style="blue",
+    )
 
 
 def render_feedback_answer(console: Console, feedback: Feedback) -> None:
@@ -199,7 +223,7 @@ def render_exam_review(console: Console, result: SessionResult) -> None:
         table.add_row(
             str(number),
             outcome.question.id,
-            outcome.answers[-1] if outcome.answers else "-",
+            (feedback.given or "-") if feedback else (outcome.answers or ["-"])[-1],
             feedback.answer if feedback else outcome.error,
             mark,
         )
@@ -209,7 +233,7 @@ def render_exam_review(console: Console, result: SessionResult) -> None:
         if outcome.feedback and outcome.status in (Status.WRONG, Status.SKIPPED):
             console.print()
             console.print(Text(outcome.question.id, style="bold"))
-            console.print(Text(outcome.question.prompt))
+            console.print(Markdown(outcome.question.prompt))
             render_feedback_answer(console, outcome.feedback)
 
 
