@@ -73,6 +73,14 @@ def check_exercise(
     return ExerciseResult.from_tests(name, results, seed=seed)
 
 
+def unanswered_result(name: str, reason: str, *, seed: int) -> ExerciseResult:
+    """Every test of ``name`` failed with ``reason`` and no student code run (e.g. the
+    submission has no file for the exercise): status ``missing``, zero points."""
+    suite = load_suite(name)
+    tests = [_result(t, TestStatus.MISSING, reason) for t in suite.tests]
+    return ExerciseResult.from_tests(name, tests, seed=seed)
+
+
 def check_many(
     files: Mapping[str, Path],
     *,

@@ -1,0 +1,109 @@
+"""PATHs on the command line → submissions. Torch-free.
+
+A PATH is a submission directory (files named ``<exercise>.py``, and any filled answer sheets
+``answers-<id>.yaml``), a single exercise file (``conv2d.py``, or any name with one
+``--exercises`` name), or a filled answer sheet. Every problem found here is a
+:class:`GradeInputError` (exit status 2) raised before any grading starts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from quizkit.errors import QuizkitError
+from quizkit.exercises.catalog import get_exercise, list_exercises
+from quizkit.grade.models import Submission, SubmissionKind
+
+
+class GradeInputError(QuizkitError):
+    """A PATH that is not a submission, or an option that does not fit it."""
+
+
+def _is_sheet(path: Path) -> bool:
+    from quizkit.worksheet.sheet import is_answer_sheet
+
+    return is_answer_sheet(path)
+
+
+def discover(paths: Sequence[Path], *, exercises: Sequence[str] | None = None) -> list[Submission]:
+    """One :class:`Submission` per PATH, in the order given.
+
+    With ``exercises`` a directory is graded on exactly those (a missing file fails its tests);
+    without, on every catalog exercise whose file is present.
+    """
+    if not paths:
+        raise GradeInputError("give at least one PATH (a submission directory or file)")
+    names = list(dict.fromkeys(exercises or ()))
+    for name in names:
+        get_exercise(name)  # UnknownExerciseError names the choices
+    seen: set[Path] = set()
+    out = []
+    for path in paths:
+        resolved = path.resolve()
+        if resolved in seen:
+            raise GradeInputError(f"{path}: given twice")
+        seen.add(resolved)
+        out.append(_discover_one(path, names))
+    return out
+
+
+def _discover_one(path: Path, names: list[str]) -> Submission:
+    label = str(path)
+    if path.is_dir():
+        return _directory(path, names)
+    if not path.exists():
+        raise GradeInputError(f"{path}: no such file or directory")
+    if not path.is_file():
+        raise GradeInputError(f"{path}: not a regular file or directory")
+    if path.suffix == ".py":
+        return Submission(label, path, SubmissionKind.FILE, {_exercise_of(path, names): path})
+    if _is_sheet(path):
+        if names:
+            raise GradeInputError(f"{path}: an answer sheet takes no --exercises")
+        return Submission(label, path, SubmissionKind.SHEET, sheets=(path,))
+    raise GradeInputError(
+        f"{path}: not an exercise file (<exercise>.py), an answer sheet "
+        "(answers-<id>.yaml with 'quizkit: answer-sheet') or a directory"
+    )
+
+
+def _exercise_of(path: Path, names: list[str]) -> str:
+    if len(names) > 1:
+        raise GradeInputError(f"{path}: one file holds one exercise; give one --exercises name")
+    if names:
+        return names[0]
+    catalog = {info.name for info in list_exercises()}
+    if path.stem not in catalog:
+        raise GradeInputError(
+            f"{path}: {path.stem!r} is not an exercise name; rename the file or pass "
+            f"--exercises NAME (one of: {', '.join(sorted(catalog))})"
+        )
+    return path.stem
+
+
+def _directory(path: Path, names: list[str]) -> Submission:
+    try:
+        entries = {p.name: p for p in path.iterdir()}
+    except OSError as error:
+        raise GradeInputError(f"{path}: cannot list ({error.strerror or error})") from None
+    if names:
+        files = {name: path / f"{name}.py" for name in names}
+    else:
+        files = {
+            info.name: entries[f"{info.name}.py"]
+            for info in list_exercises()
+            if f"{info.name}.py" in entries and entries[f"{info.name}.py"].is_file()
+        }
+    sheets = tuple(
+        p
+        for name, p in sorted(entries.items())
+        if name.startswith("answers-") and p.suffix in (".yaml", ".yml") and _is_sheet(p)
+    )
+    if not files and not sheets:
+        wanted = ", ".join(f"{i.name}.py" for i in list_exercises()[:3])
+        raise GradeInputError(
+            f"{path}: no exercise files ({wanted}, ...) and no answer sheets; "
+            "name the files after the exercises or pass --exercises"
+        )
+    return Submission(str(path), path, SubmissionKind.DIRECTORY, files, sheets)

@@ -1,0 +1,107 @@
+"""Rich rendering of ``quizkit grade``: a table per submission, failures with expected vs
+received, student output quoted (never interleaved), and a progress bar for the terminal."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from quizkit.exercises.models import TestStatus
+from quizkit.grade.models import GradeRun, SubmissionResult
+
+_STYLE = {
+    TestStatus.PASSED: "green",
+    TestStatus.FAILED: "red",
+    TestStatus.ERROR: "red",
+    TestStatus.TIMEOUT: "yellow",
+    TestStatus.FORBIDDEN: "magenta",
+    TestStatus.MISSING: "yellow",
+}
+OUTPUT_LINES = 12
+
+
+def render_run(console: Console, run: GradeRun) -> None:
+    """Every submission: points per exercise, then each failed test with its reason."""
+    for sub in run.submissions:
+        _render_submission(console, sub)
+    total = len(run.submissions)
+    passed = sum(s.passed for s in run.submissions)
+    verdict = "[bold green]all passed[/]" if run.passed else "[bold red]not all passed[/]"
+    console.print(
+        f"{verdict}: {passed}/{total} submission(s) passed every test in {run.seconds:.1f} s; "
+        f"reproduce with --seed {run.seed}"
+    )
+
+
+def _render_submission(console: Console, sub: SubmissionResult) -> None:
+    table = Table(title=f"{escape(sub.submission)}: {sub.score:g}/{sub.max_score:g} points")
+    table.add_column("exercise")
+    table.add_column("tests passed", justify="right")
+    table.add_column("points", justify="right")
+    table.add_column("status")
+    for r in sub.exercises:
+        ok = sum(t.status is TestStatus.PASSED for t in r.tests)
+        status = "[green]passed[/]" if r.passed else "[red]failed[/]"
+        table.add_row(
+            escape(r.exercise), f"{ok}/{len(r.tests)}", f"{r.score:g}/{r.max_score:g}", status
+        )
+    console.print(table)
+    for error in sub.errors:
+        console.print(f"[bold red]unreadable input:[/] {escape(error)}")
+    for r in sub.exercises:
+        for t in r.tests:
+            if t.status is TestStatus.PASSED:
+                continue
+            style = _STYLE[t.status]
+            console.print(
+                f"[bold {style}]{t.status.value}[/] {escape(r.exercise)} · [bold]{escape(t.name)}[/]"
+            )
+            for line in t.message.splitlines():
+                console.print(f"  {escape(line)}", soft_wrap=True)
+            lines = t.output.strip("\n").splitlines()
+            if lines:
+                console.print("  [dim]student output:[/]")
+                for line in lines[:OUTPUT_LINES]:
+                    console.print(f"  [dim]| {escape(line)}[/]", soft_wrap=True)
+                if len(lines) > OUTPUT_LINES:
+                    console.print(f"  [dim]| ... {len(lines) - OUTPUT_LINES} more lines[/]")
+
+
+def text_report(run: GradeRun, width: int = 120) -> str:
+    """The text report as plain text (no colour), for ``--output FILE``."""
+    buffer = io.StringIO()
+    render_run(Console(file=buffer, width=width, no_color=True, highlight=False), run)
+    return buffer.getvalue()
+
+
+def render_written(console: Console, run: GradeRun, target: str, fmt: str) -> None:
+    console.print(
+        f"wrote the {fmt} report of {len(run.submissions)} submission(s) to {escape(target)}"
+    )
+
+
+@contextmanager
+def grading_progress(console: Console) -> Iterator[Callable[[int, int, str], None]]:
+    """A progress bar over graded exercises; yields the callback the core calls."""
+    progress = Progress(
+        TextColumn("grading"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=console,
+        transient=True,
+    )
+    task = progress.add_task("", total=None)
+
+    def update(done: int, total: int, label: str) -> None:
+        progress.update(task, completed=done, total=total, description=escape(label))
+
+    with progress:
+        yield update
