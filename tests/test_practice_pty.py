@@ -78,9 +78,14 @@ def test_a_full_session_at_a_terminal(home: Path, bank: Path) -> None:
     child.expect_exact("Accepted:")
     child.expect_exact("Worked solution")
     child.expect_exact(PROMPT)
+    sent = time.perf_counter()
     child.sendline(right_answer(questions[2]))
+    child.expect_exact("✓ Correct")
+    warm_feedback = time.perf_counter() - sent
     child.expect_exact("Session summary")
     out = finish(child)
+    # Budget 0.15 s once warm (bench/bench_practice_startup.py); a loaded CI box gets slack.
+    assert warm_feedback < 1.0
     assert "Score 2/3" in out and "Review next" in out
     assert child.exitstatus == 0  # an interactive session ends well even with a wrong answer
     rows = stored_attempts(home)
@@ -121,6 +126,9 @@ def test_ctrl_c_in_the_middle_of_a_question_keeps_every_answered_attempt(
 def test_ctrl_d_ends_the_session_with_a_summary(home: Path, bank: Path) -> None:
     child = spawn(home, bank, ["toy", "-n", "2", "--seed", "1"])
     child.expect_exact(PROMPT)
+    # Like a person: a ^D sent in the instant between the prompt and readline taking the
+    # terminal can be read by the line discipline as a NUL character instead of end-of-file.
+    time.sleep(0.5)
     child.sendeof()
     child.expect_exact("Session summary")
     out = finish(child)
@@ -162,21 +170,3 @@ def test_no_color_and_a_narrow_terminal(home: Path, bank: Path) -> None:
     assert not re.search(r"\x1b\[[0-9;]*3[0-7]m", raw), "colour codes despite NO_COLOR"
     lines = ANSI.sub("", raw).splitlines()
     assert max(len(line) for line in lines) <= 44
-
-
-def test_feedback_is_quick_once_torch_is_warm(home: Path, bank: Path) -> None:
-    questions = planned_questions(bank, ["toy"], count=3, seed=6)
-    child = spawn(home, bank, ["toy", "-n", "3", "--seed", "6"])
-    child.expect_exact(PROMPT)
-    child.sendline(right_answer(questions[0]))  # waits for torch if it is still loading
-    child.expect_exact("✓ Correct")
-    child.expect_exact(PROMPT)
-    start = time.perf_counter()
-    child.sendline(right_answer(questions[1]))
-    child.expect_exact("✓ Correct")
-    elapsed = time.perf_counter() - start
-    child.expect_exact(PROMPT)
-    child.sendline(right_answer(questions[2]))
-    finish(child)
-    # The budget is 0.15 s (see bench/bench_practice_startup.py); a loaded CI box gets slack.
-    assert elapsed < 1.0
