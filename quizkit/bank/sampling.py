@@ -27,7 +27,8 @@ SAFE_BUILTINS: dict[str, Any] = {
     for name in (
         "abs", "all", "any", "bool", "dict", "divmod", "enumerate", "float", "int", "len",
         "list", "max", "min", "pow", "range", "reversed", "round", "sorted", "str", "sum",
-        "tuple", "zip", "isinstance", "ValueError", "RuntimeError", "TypeError", "Exception",
+        "tuple", "zip", "isinstance", "map", "set", "next", "getattr", "filter",
+        "ValueError", "RuntimeError", "TypeError", "Exception",
     )
 }  # fmt: skip
 
@@ -53,7 +54,8 @@ def rng_for(template_id: str, seed: int) -> random.Random:
 def evaluate(expression: str, names: dict[str, Any], *, where: str) -> Any:
     """Evaluate a bank formula (trusted code) with ``names`` and the math helpers in scope."""
     try:
-        return eval(expression, FORMULA_GLOBALS, dict(names))
+        # One merged globals dict (no separate locals), so comprehensions and lambdas see names.
+        return eval(expression, {**FORMULA_GLOBALS, **names})
     except Exception as error:
         raise TemplateError(f"{where}: {type(error).__name__}: {error}") from None
 

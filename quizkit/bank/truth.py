@@ -20,8 +20,11 @@ This module imports torch at import time; the CLI imports it lazily, inside comm
 
 from __future__ import annotations
 
+import builtins
 import math
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,7 +40,16 @@ from quizkit.bank.sampling import FORMULA_GLOBALS
 from quizkit.errors import TemplateError
 
 LEGAL_ERRORS = (RuntimeError, ValueError, TypeError, IndexError)
-TORCH_GLOBALS: dict[str, Any] = {**FORMULA_GLOBALS, "torch": torch, "nn": nn, "F": F, "zoo": zoo}
+# Truth code is trusted bank code: it gets the real builtins (classes, super, imports) so the
+# notes' own modules can be written out as they are in the notes.
+TORCH_GLOBALS: dict[str, Any] = {
+    **FORMULA_GLOBALS,
+    "__builtins__": builtins,
+    "torch": torch,
+    "nn": nn,
+    "F": F,
+    "zoo": zoo,
+}
 
 
 @dataclass(frozen=True)
@@ -128,11 +140,26 @@ def compute_truth(question: Question) -> Truth:
         return Truth(spec.kind, bool(spec.static))
     evaluation = _Evaluation(question)
     try:
-        return MEASURES[spec.kind](evaluation)
+        with _quiet_single_thread():
+            return MEASURES[spec.kind](evaluation)
     except LEGAL_ERRORS as error:
         raise TemplateError(
             f"{evaluation.where}: torch raised {type(error).__name__}: {error}"
         ) from None
+
+
+@contextmanager
+def _quiet_single_thread() -> Iterator[None]:
+    """Truths are tiny: one intra-op thread is several times faster than a pool on a busy
+    machine. Warnings that torch raises about the question's own code are not the user's."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        torch.set_num_threads(threads)
 
 
 def _measure_shape(ev: _Evaluation) -> Truth:
