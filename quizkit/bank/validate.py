@@ -4,7 +4,7 @@ A template fails when, for any of the sampled seeds: sampling cannot satisfy its
 rendering or the torch code raises; the answer is degenerate (a shape with a zero or negative
 size, zero params/FLOPs, a NaN or infinite value) unless ``degenerate_ok``; or the worked
 derivation's final value ``let.result`` disagrees with the torch truth under the template's
-tolerance. Duplicate template ids across the bank also fail.
+tolerance (for a choice, ``let.correct`` names another option than torch). Duplicate template ids across the bank also fail.
 """
 
 from __future__ import annotations
@@ -111,6 +111,8 @@ def _check_truth(template: Template, lets: dict[str, Any], truth: Any) -> list[s
     kind = template.answer.kind
     if not template.degenerate_ok and is_degenerate(kind, truth):
         problems.append(f"degenerate answer {truth!r} (set degenerate_ok if intended)")
+    if kind is AnswerKind.CHOICE and "correct" in lets and lets["correct"] != truth:
+        problems.append(f"derivation picks option {lets['correct']}, torch picks {truth}")
     if "result" in lets:
         verdict = check_answer(
             kind, truth, _as_answer(kind, lets["result"]), template.answer.tolerance
