@@ -643,3 +643,36 @@ templates:
     result, io_, _ = run_session([question], ["no"], checker=checker)
     assert io_.kinds() == ["question", "feedback"]
     assert result.outcomes[0].status is Status.WRONG
+
+
+def test_truth_worker_computes_off_the_main_thread_and_reraises_template_errors(
+    three: list[Question],
+) -> None:
+    import threading
+
+    from quizkit.practice.truths import TruthEngineError, TruthWorker
+
+    threads: list[str] = []
+
+    def compute(question: Question) -> Any:
+        threads.append(threading.current_thread().name)
+        if question is three[1]:
+            raise TemplateError("broken on purpose")
+        return FakeTruth(question.lets["result"])
+
+    worker = TruthWorker(compute=compute, warm_up=lambda: None)
+    worker.prefetch(three[0])
+    assert worker.truth(three[0]).value == three[0].lets["result"]
+    assert worker.is_ready(three[0]) and not worker.is_ready(three[2])
+    with pytest.raises(TemplateError, match="on purpose"):
+        worker.truth(three[1])
+    worker.close()
+    assert threads == ["quizkit-truth", "quizkit-truth"]
+
+    def no_torch() -> None:
+        raise ImportError("no module named torch")
+
+    failing = TruthWorker(compute=compute, warm_up=no_torch)
+    with pytest.raises(TruthEngineError, match="loading torch failed: ImportError"):
+        failing.truth(three[0])
+    failing.close()

@@ -73,19 +73,6 @@ def review(
     return card.to_json(), card.due
 
 
-def due_of(card_json: str) -> datetime:
-    import fsrs
-
-    return fsrs.Card.from_json(card_json).due
-
-
-def retrievability(card_json: str, when: datetime) -> float:
-    """FSRS's predicted probability of recalling the card at ``when`` (0 for a new card)."""
-    import fsrs
-
-    return float(_scheduler().get_card_retrievability(fsrs.Card.from_json(card_json), when))
-
-
 _SCHEDULER: list[fsrs.Scheduler] = []
 
 

@@ -12,7 +12,6 @@ import queue
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
-from concurrent.futures import TimeoutError as FutureTimeout
 from typing import TYPE_CHECKING, Any
 
 from quizkit.bank.question import Question
@@ -72,15 +71,6 @@ class TruthWorker:
         """The question's truth, waiting for it; re-raises what computing it raised."""
         self.prefetch(question)
         return self._futures[question.id].result()
-
-    def wait_ready(self, timeout: float | None = None) -> bool:
-        """Wait until torch is imported and warm; False on timeout."""
-        self.start()
-        try:
-            self._ready.result(timeout)
-        except FutureTimeout:
-            return False
-        return True
 
     def close(self) -> None:
         self._jobs.put(None)
