@@ -229,5 +229,109 @@ class Tracer:
                     tracer.note(schema_name)
                 return func(*args, **(kwargs or {}))
 
-        with FunctionWatch(), DispatchWatch():
-            yield
+        import torch
+
+        handlers = (
+            FunctionWatch.__dict__["__torch_function__"],
+            DispatchWatch.__dict__["__torch_dispatch__"],
+        )
+        fmode, dmode = FunctionWatch(), DispatchWatch()
+        f_depth = torch._C._len_torch_function_stack()
+        d_depth = torch._C._len_torch_dispatch_stack()
+        with fmode, dmode:
+            try:
+                yield
+            finally:
+                if not _modes_intact(fmode, dmode, f_depth, d_depth, handlers):
+                    tracer.note(TAMPERED)
+                    _restore_depth(f_depth + 1, d_depth + 1, fmode, dmode)
+
+
+TAMPERED = "the op tracers (a torch mode was removed, replaced or patched)"
+# Names that turn the op tracers off or reach into the grader; a student file never needs them.
+TAMPER_NAMES = (
+    "_pop_torch_function_stack",
+    "_pop_torch_dispatch_stack",
+    "_push_on_torch_function_stack",
+    "_push_on_torch_dispatch_stack",
+    "_get_function_stack_at",
+    "_get_dispatch_stack_at",
+    "_pop_mode",
+    "_pop_mode_temporarily",
+    "_disable_current_modes",
+    "DisableTorchFunction",
+    "DisableTorchFunctionSubclass",
+    "_DisableTorchDispatch",
+    "_ExcludeDispatchKeyGuard",
+    "_unset_dispatch_mode",
+    "_set_dispatch_mode",
+    "_python_dispatch",
+    "__torch_function__",
+    "__torch_dispatch__",
+    "quizkit",
+    "get_objects",
+    "get_referrers",
+    "get_referents",
+    "_getframe",
+    "_current_frames",
+    "settrace",
+    "setprofile",
+    "f_back",
+    "tb_frame",
+    "f_locals",
+    "f_globals",
+)
+
+
+def _modes_intact(
+    fmode: Any, dmode: Any, f_depth: int, d_depth: int, handlers: tuple[Any, Any]
+) -> bool:
+    import torch
+
+    return (
+        torch._C._len_torch_function_stack() == f_depth + 1
+        and torch._C._get_function_stack_at(f_depth) is fmode
+        and torch._C._len_torch_dispatch_stack() == d_depth + 1
+        and torch._C._get_dispatch_stack_at(d_depth) is dmode
+        and type(fmode).__dict__.get("__torch_function__") is handlers[0]
+        and type(dmode).__dict__.get("__torch_dispatch__") is handlers[1]
+    )
+
+
+def _restore_depth(f_target: int, d_target: int, fmode: Any, dmode: Any) -> None:
+    """Leave the mode stacks as ``with fmode, dmode`` expects to find them on exit."""
+    import torch
+
+    while torch._C._len_torch_function_stack() > f_target:
+        torch._C._pop_torch_function_stack()
+    while torch._C._len_torch_dispatch_stack() > d_target:
+        torch._C._pop_torch_dispatch_stack()
+    if torch._C._len_torch_function_stack() < f_target:
+        torch._C._push_on_torch_function_stack(fmode)
+    if torch._C._len_torch_dispatch_stack() < d_target:
+        torch._C._push_on_torch_dispatch_stack(dmode)
+
+
+def scan_tampering(source: str) -> list[StaticHit]:
+    """Uses of :data:`TAMPER_NAMES` anywhere in the file: as names, attributes, imported
+    modules, or string constants that spell one (``getattr(torch._C, "_pop_mode")``).
+    Raises ``SyntaxError``."""
+    tree = ast.parse(source)
+    names = set(TAMPER_NAMES)
+    hits = []
+    for node in ast.walk(tree):
+        parts: list[str] = []
+        if isinstance(node, ast.Name):
+            parts = [node.id]
+        elif isinstance(node, ast.Attribute):
+            parts = [node.attr]
+        elif isinstance(node, ast.alias):
+            parts = node.name.split(".")
+        elif isinstance(node, ast.ImportFrom):
+            parts = (node.module or "").split(".")
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            parts = node.value.strip().split(".") if len(node.value) < 100 else []
+        found = next((p for p in parts if p in names), None)
+        if found is not None:
+            hits.append(StaticHit(MODULE_SCOPE, found, getattr(node, "lineno", 0)))
+    return _dedupe(hits)

@@ -19,7 +19,7 @@ from typing import Any
 
 from quizkit.errors import QuizkitError
 from quizkit.exercises.catalog import get_exercise
-from quizkit.exercises.forbidden import MODULE_SCOPE, StaticHit, scan_source
+from quizkit.exercises.forbidden import MODULE_SCOPE, StaticHit, scan_source, scan_tampering
 from quizkit.exercises.models import ExerciseResult, TestResult, TestStatus
 from quizkit.exercises.sandbox import OUTPUT_SHOWN, Limits, Outcome, Sandbox
 from quizkit.exercises.spec import HiddenTest, Rng, Suite
@@ -64,12 +64,20 @@ def check_exercise(
     tests = [t for t in suite.tests if only is None or t.name in set(only)]
     try:
         static = scan_source(source, suite.forbidden, suite.api)
-    except SyntaxError as error:
-        message = f"{Path(path).name}:{error.lineno}: syntax error: {error.msg}"
+        tampering = scan_tampering(source)
+    except (SyntaxError, ValueError) as error:  # ValueError: NUL bytes in the source
+        line = getattr(error, "lineno", None)
+        message = f"{Path(path).name}:{line}: syntax error: {getattr(error, 'msg', error)}"
         results = [_result(t, TestStatus.ERROR, message) for t in tests]
         return ExerciseResult.from_tests(name, results, seed=seed)
+    if tampering:
+        what = "; ".join(h.describe() for h in tampering[:3])
+        message = f"the file {what}, which reaches into the grader or its op tracers"
+        results = [_result(t, TestStatus.FORBIDDEN, message) for t in tests]
+        return ExerciseResult.from_tests(name, results, seed=seed)
+    hung: dict[str, str] = {}  # function -> the test in which it timed out
     with Sandbox(Path(path), forbidden=suite.forbidden, limits=limits) as sandbox:
-        results = [_run_test(t, sandbox, static, seed, limits) for t in tests]
+        results = [_run_test(t, sandbox, static, seed, limits, hung) for t in tests]
     return ExerciseResult.from_tests(name, results, seed=seed)
 
 
@@ -141,8 +149,17 @@ def _error_text(error: Any) -> str:
 
 
 def _run_test(
-    test: HiddenTest, sandbox: Sandbox, static: list[StaticHit], seed: int, limits: Limits
+    test: HiddenTest,
+    sandbox: Sandbox,
+    static: list[StaticHit],
+    seed: int,
+    limits: Limits,
+    hung: dict[str, str] | None = None,
 ) -> TestResult:
+    """One hidden test. A function that already timed out in an earlier test gets a shorter
+    budget (a fifth of the timeout, at least 1 s), so one infinite loop does not cost the full
+    timeout in every test that calls it."""
+    hung = {} if hung is None else hung
     hits = [h for h in static if h.scope in (test.function, MODULE_SCOPE)]
     if hits:
         what = "; ".join(h.describe() for h in hits[:3])
@@ -153,7 +170,10 @@ def _run_test(
     if problem is not None:
         problem.output = sandbox.take_output()
         return problem
-    deadline = time.monotonic() + limits.timeout
+    budget = limits.timeout
+    if test.function in hung:
+        budget = min(limits.timeout, max(1.0, limits.timeout / 5))
+    deadline = time.monotonic() + budget
     rng = Rng(seed, test.name)
     output = ""
     try:
@@ -162,6 +182,10 @@ def _run_test(
             outcome = sandbox.request(case.request, remaining)
             output = _cap(output + sandbox.take_output())
             status, message = _judge(outcome, case.judge, case.expect_error, test)
+            if status is TestStatus.TIMEOUT:
+                if test.function in hung:
+                    message += f" (it already timed out in {hung[test.function]})"
+                hung.setdefault(test.function, test.name)
             if status is not TestStatus.PASSED:
                 return _result(
                     test,

@@ -12,6 +12,8 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import secrets
+import shutil
 import signal
 import tempfile
 import threading
@@ -39,6 +41,7 @@ class Limits:
     cpu_seconds: int = 300  # CPU seconds over the worker's life (a backstop to ``timeout``)
     output_bytes: int = 8 * 1024 * 1024  # stdout+stderr file size cap
     reply_bytes: int = 64 * 1024 * 1024  # largest reply accepted from the worker
+    separate_uid: bool = True  # when the grader is root, run each worker as its own uid
 
 
 @dataclass
@@ -105,6 +108,43 @@ def warm_up() -> None:
     forkserver.ensure_running()
 
 
+_UID_BASE = 1_000_000_000  # far above any real account; one uid per live sandbox
+_uid_lock = threading.Lock()
+_uids_in_use: set[int] = set()
+
+
+def _allocate_uid() -> int:
+    base = _UID_BASE + (os.getpid() % 100_000) * 1000
+    with _uid_lock:
+        for slot in range(1000):
+            if base + slot not in _uids_in_use:
+                _uids_in_use.add(base + slot)
+                return base + slot
+    raise RuntimeError("no free sandbox uid")
+
+
+def _release_uid(uid: int) -> None:
+    _kill_uid(uid)
+    with _uid_lock:
+        _uids_in_use.discard(uid)
+
+
+def _kill_uid(uid: int) -> None:
+    """SIGKILL every process running as ``uid`` (anything a worker left behind)."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status") as status:
+                for line in status:
+                    if line.startswith("Uid:"):
+                        if int(line.split()[1]) == uid:
+                            os.kill(int(entry), signal.SIGKILL)
+                        break
+        except (OSError, ValueError):
+            continue
+
+
 class Sandbox:
     """A restartable worker bound to one student file and one exercise's forbidden calls."""
 
@@ -113,8 +153,23 @@ class Sandbox:
         self.forbidden = forbidden
         self.limits = limits
         self._tmp = tempfile.TemporaryDirectory(prefix="quizkit-worker-")
-        self._output_path = os.path.join(self._tmp.name, "output.txt")
+        root = self._tmp.name
+        self._output_path = os.path.join(root, "output.txt")
         Path(self._output_path).touch()
+        # The worker imports a copy (a root grader may read files its worker uid cannot) and
+        # runs in an empty private cwd (files it writes never land next to reports).
+        self._cwd = os.path.join(root, "cwd")
+        os.mkdir(self._cwd)
+        source_dir = os.path.join(root, "src")
+        os.mkdir(source_dir)
+        self._copy = os.path.join(source_dir, self.path.name)
+        shutil.copyfile(self.path, self._copy)
+        self.uid: int | None = None
+        if limits.separate_uid and os.geteuid() == 0:
+            self.uid = _allocate_uid()
+            os.chmod(root, 0o711)
+            for owned in (self._output_path, self._cwd, source_dir, self._copy):
+                os.chown(owned, self.uid, self.uid)
         self._offset = 0
         self._process: Any = None
         self._conn: Connection | None = None
@@ -126,7 +181,9 @@ class Sandbox:
     def _config(self) -> bytes:
         return protocol.dumps(
             {
-                "path": str(self.path),
+                "path": self._copy,
+                "cwd": self._cwd,
+                "uid": self.uid,
                 "forbidden": self.forbidden.to_wire(),
                 "memory_mb": self.limits.memory_mb,
                 "cpu_seconds": self.limits.cpu_seconds,
@@ -179,6 +236,9 @@ class Sandbox:
 
     def close(self) -> None:
         self.kill()
+        if self.uid is not None:
+            _release_uid(self.uid)
+            self.uid = None
         self._tmp.cleanup()
 
     def __enter__(self) -> Sandbox:
@@ -199,8 +259,9 @@ class Sandbox:
     def _roundtrip(self, request: dict[str, Any], timeout: float) -> Outcome:
         conn = self._conn
         assert conn is not None
+        request_id = secrets.randbits(62)
         try:
-            conn.send_bytes(protocol.dumps(request))
+            conn.send_bytes(protocol.dumps({**request, "id": request_id}))
             deadline = time.monotonic() + max(timeout, 0.01)
             if not conn.poll(max(deadline - time.monotonic(), 0.0)):
                 self.kill()
@@ -219,6 +280,13 @@ class Sandbox:
         if not isinstance(reply, dict):
             self.kill()
             return Outcome(None, "crash", "the worker's reply was malformed")
+        if reply.pop("id", None) != request_id:
+            self.kill()
+            return Outcome(
+                None,
+                "crash",
+                "the reply was out of sequence: the student code wrote to the grader's channel",
+            )
         return Outcome(reply)
 
     def _death_reason(self) -> str:

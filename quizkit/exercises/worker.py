@@ -47,27 +47,59 @@ _warm()
 
 
 def serve(conn: Connection, config: bytes) -> None:
-    """Entry point in the child: apply limits, redirect output, then answer requests forever."""
+    """Entry point in the child: isolate, then answer requests forever.
+
+    Isolation, in order: own process group, killed with the fork server, resource limits,
+    output to the capture file, cwd in a private temporary directory; then, where the kernel
+    allows, a new PID namespace (student code cannot address any process outside it, so it
+    cannot signal the grader) and, when the grader runs as root, an unprivileged uid of its
+    own; finally an audit hook that refuses the introspection a student would need to find the
+    tracer or the reply channel (frames, the garbage collector, trace hooks) and signals to
+    other processes. Every reply echoes the request's ``id``: a reply written by student code
+    (which never sees the id) is detected by the grader as out of sequence.
+    """
     cfg = protocol.loads(config)
     _isolate(cfg)
+    _enter_pid_namespace(conn)
+    _drop_privileges(cfg)
     tracer = Tracer.from_wire(cfg["forbidden"])
     state: dict[str, Any] = {"path": cfg["path"], "module": None, "tracer": tracer}
+    guard = _install_guard(tracer)
+    for name in [m for m in sys.modules if m == "quizkit" or m.startswith("quizkit.")]:
+        del sys.modules[name]  # an `import quizkit...` in student code gets fresh copies
     while True:
         try:
             raw = conn.recv_bytes()
         except (EOFError, OSError):
             os._exit(0)
         request = protocol.loads(raw)
+        request_id = request.pop("id", None)
         tracer.hits = []
+        error: BaseException | None = None
+        message = ""
+        guard[0] = True
         try:
             reply = handle(request, state)
-        except BaseException as error:  # the student may raise anything, SystemExit too
-            reply = {"error": _describe_error(error)}
+        except BaseException as raised:  # the student may raise anything, SystemExit too
+            error = raised
+            message = _message_of(raised)  # student __str__: runs with the guard still on
+            reply = {}
+        finally:
+            guard[0] = False
+        if error is not None:
+            reply = {"error": _describe_error(error, message)}
         reply["forbidden"] = list(tracer.hits)
+        reply["id"] = request_id
         try:
             data = protocol.dumps(reply)
-        except Exception as error:
-            data = protocol.dumps({"error": {"type": "EncodeError", "message": str(error)}})
+        except Exception as failure:
+            data = protocol.dumps(
+                {
+                    "error": {"type": "EncodeError", "message": str(failure)},
+                    "forbidden": list(tracer.hits),
+                    "id": request_id,
+                }
+            )
         conn.send_bytes(data)
 
 
@@ -82,6 +114,8 @@ def _isolate(cfg: dict[str, Any]) -> None:
         resource.RLIMIT_FSIZE: int(cfg["output_bytes"]),
         resource.RLIMIT_CORE: 0,
     }
+    if cfg.get("uid") is not None:
+        limits[resource.RLIMIT_NPROC] = 64  # per uid, and the uid is this worker's alone
     for which, value in limits.items():
         resource.setrlimit(which, (value, value + 1 if which == resource.RLIMIT_CPU else value))
     fd = os.open(cfg["output_path"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
@@ -94,11 +128,113 @@ def _isolate(cfg: dict[str, Any]) -> None:
     sys.stderr = open(2, "w", buffering=1, closefd=False)  # noqa: SIM115
     directory = os.path.dirname(os.path.abspath(cfg["path"]))
     sys.path.insert(0, directory)
+    os.chdir(cfg["cwd"])  # files the student writes land in the sandbox, not next to reports
+
+
+CLONE_NEWUSER = 0x10000000
+CLONE_NEWPID = 0x20000000
+
+
+def _enter_pid_namespace(conn: Connection) -> None:
+    """Continue in a child that is PID 1 of a new PID namespace, if the kernel allows (root, or
+    unprivileged user namespaces); otherwise carry on here. This process stays outside as a
+    relay that only waits and mirrors the child's end (exit status or signal), so the grader
+    reads the same death reasons. When PID 1 dies, the kernel kills the whole namespace."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        flags = CLONE_NEWPID if os.geteuid() == 0 else CLONE_NEWPID | CLONE_NEWUSER
+        if libc.unshare(flags) != 0:
+            return
+        pid = os.fork()
+    except OSError:
+        return
+    if pid == 0:
+        _die_with_parent()
+        return
+    conn.close()  # the grader must see EOF when the child dies
+    while True:
+        try:
+            _, status = os.waitpid(pid, 0)
+            break
+        except InterruptedError:
+            continue
+        except ChildProcessError:
+            os._exit(70)
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        signal.signal(sig, signal.SIG_DFL)
+        os.kill(os.getpid(), sig)
+    os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+
+
+def _drop_privileges(cfg: dict[str, Any]) -> None:
+    uid = cfg.get("uid")
+    if uid is None:
+        return
+    os.setgroups([])
+    os.setgid(uid)
+    os.setuid(uid)
+
+
+# Audit events refused while student code runs: introspection that leads to the tracer, the
+# reply channel or the request id, and signals to other processes.
+_BLOCKED_EVENTS = frozenset(
+    {
+        "gc.get_objects",
+        "gc.get_referrers",
+        "gc.get_referents",
+        "sys._current_frames",
+        "sys.settrace",
+        "sys.setprofile",
+    }
+)
+_TORCH_DIR = os.path.dirname(torch.__file__) + os.sep
+# Only these mark the test forbidden; the others are merely refused (stdlib code such as
+# namedtuple or traceback.format_exc may try them and copes).
+_NOTED_EVENTS = frozenset(
+    {"gc.get_objects", "gc.get_referrers", "gc.get_referents", "sys.settrace", "sys.setprofile"}
+)
+_FRAME_ATTRIBUTES = frozenset({"tb_frame", "gi_frame", "cr_frame", "ag_frame", "f_back"})
+_SIGNAL_EVENTS = frozenset({"os.kill", "os.killpg", "signal.pthread_kill"})
+
+
+def _install_guard(tracer: Tracer) -> list[bool]:
+    """Install the audit hook; the returned one-element list switches it on and off."""
+    active = [False]
+    me = os.getpid()
+    note = tracer.note
+
+    def hook(event: str, args: tuple[Any, ...]) -> None:
+        if not active[0]:
+            return
+        if event == "sys._getframe":
+            # torch itself formats stacks (e.g. torch.manual_seed → traceback.format_stack):
+            # allowed when torch asked, directly or through one stdlib helper; a frame handed
+            # to student code would lead up to the worker's frames.
+            frame = args[0] if args else None
+            files = [getattr(getattr(frame, "f_code", None), "co_filename", "")]
+            back = getattr(frame, "f_back", None)
+            files.append(getattr(getattr(back, "f_code", None), "co_filename", ""))
+            if not any(f.startswith(_TORCH_DIR) for f in files):
+                raise ValueError("sys._getframe is not available in graded code")
+            return
+        if event in _BLOCKED_EVENTS:
+            if event in _NOTED_EVENTS:
+                note(f"introspection ({event}), which grading does not allow")
+            # ValueError: what stdlib callers of sys._getframe (namedtuple, enum) fall back on
+            raise ValueError(f"{event} is not available in graded code")
+        if event == "object.__getattr__" and len(args) > 1 and args[1] in _FRAME_ATTRIBUTES:
+            raise RuntimeError(f"{args[1]} is not available in graded code")
+        if event in _SIGNAL_EVENTS and args and args[0] not in (me, 0):
+            raise PermissionError(f"{event} to another process is not allowed in graded code")
+
+    sys.addaudithook(hook)
+    return active
 
 
 def _die_with_parent() -> None:
     try:
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except OSError:
         pass
@@ -115,13 +251,20 @@ def _vm_size_kib() -> int:
     return 4 * 1024 * 1024
 
 
-def _describe_error(error: BaseException) -> dict[str, Any]:
+def _message_of(error: BaseException) -> str:
+    try:
+        return str(error)[:500]
+    except BaseException:
+        return "<unprintable>"
+
+
+def _describe_error(error: BaseException, message: str) -> dict[str, Any]:
     if isinstance(error, SystemExit):
-        return {
-            "type": "SystemExit",
-            "mro": ["SystemExit"],
-            "message": f"called exit({error.code!r})",
-        }
+        try:
+            code = repr(error.code)[:100]
+        except BaseException:
+            code = "?"
+        return {"type": "SystemExit", "mro": ["SystemExit"], "message": f"called exit({code})"}
     frames = [
         f
         for f in traceback.extract_tb(error.__traceback__)
@@ -131,10 +274,6 @@ def _describe_error(error: BaseException) -> dict[str, Any]:
     if frames:
         last = frames[-1]
         where = f"{os.path.basename(last.filename)}:{last.lineno} in {last.name}"
-    try:
-        message = str(error)[:500]
-    except Exception:
-        message = "<unprintable>"
     return {
         "type": type(error).__name__,
         "mro": [c.__name__ for c in type(error).__mro__],
