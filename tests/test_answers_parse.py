@@ -546,3 +546,12 @@ def test_integer_arithmetic_agrees_with_python(text: str) -> None:
         return
     assert evaluate(text) == expected
     assert parsed(K.INT, text) == expected
+
+
+def test_value_accepts_trigonometry_for_cosine_schedules() -> None:
+    parsed = parse_answer(AnswerKind.VALUE, "0.1*(1+cos(pi*17/20))/2")
+    assert isinstance(parsed, Parsed)
+    assert parsed.value == pytest.approx(0.1 * (1 + math.cos(math.pi * 17 / 20)) / 2)
+    tanh = parse_answer(AnswerKind.VALUE, "tanh(0.5)")
+    assert isinstance(tanh, Parsed)
+    assert tanh.value == pytest.approx(math.tanh(0.5))

@@ -2,7 +2,7 @@
 
 The text is parsed with :func:`ast.parse` and only a whitelist of nodes is evaluated: number
 literals, ``+ - * / // % **``, unary ``+``/``-``, parentheses, the calls ``floor ceil sqrt log
-log2 log10 exp abs`` (``log(x, base)`` too) and the names ``pi``, ``e``, ``inf`` and ``nan``.
+log2 log10 exp abs cos sin tan tanh`` (``log(x, base)`` too) and the names ``pi``, ``e``, ``inf`` and ``nan``.
 Nothing is ever passed to :func:`eval`.
 
 Arithmetic is exact where it can be: integer literals stay ``int``, decimal literals such as
@@ -63,6 +63,11 @@ _FUNCTIONS: dict[str, tuple[Callable[..., Number], int, int]] = {
     "log10": (math.log10, 1, 1),
     "exp": (math.exp, 1, 1),
     "abs": (abs, 1, 1),
+    # Schedulers (cosine annealing) and activations (tanh) need these to be typed by hand.
+    "cos": (math.cos, 1, 1),
+    "sin": (math.sin, 1, 1),
+    "tan": (math.tan, 1, 1),
+    "tanh": (math.tanh, 1, 1),
 }
 
 FUNCTION_NAMES = tuple(_FUNCTIONS)
