@@ -35,8 +35,12 @@ def render_topics(console: Console, topics: Sequence[TopicSummary]) -> None:
     console.print(table)
 
 
-def question_panel(question: Question, *, number: str = "") -> Panel:
-    """A question as a panel: prompt (Markdown), lettered options, id/topic/level in the title."""
+def question_panel(question: Question, *, number: str = "", width: int | None = None) -> Panel:
+    """A question as a panel: prompt (Markdown), lettered options, id/topic/level on the border.
+
+    On a terminal narrower than the title or the id (``width``), they move into the body, where
+    they wrap instead of being cut off at the border.
+    """
     template = question.template
     body: list[Markdown | Text] = [Markdown(question.prompt)]
     if question.options:
@@ -52,25 +56,28 @@ def question_panel(question: Question, *, number: str = "") -> Panel:
         ("  ·  ", "dim"),
         (template.topic, "cyan"),
     )
+    footer = Text(f"{question.id} · level {template.difficulty} ({level})", style="dim")
+    if width is not None and max(len(title), len(footer)) + 8 > width:
+        return Panel(Group(title, *body, footer), border_style="blue")
     return Panel(
         Group(*body),
         title=title,
         title_align="left",
-        subtitle=Text(f"{question.id} · level {template.difficulty} ({level})", style="dim"),
+        subtitle=footer,
         subtitle_align="right",
         border_style="blue",
     )
 
 
 def render_question(console: Console, question: Question) -> None:
-    console.print(question_panel(question))
+    console.print(question_panel(question, width=console.width))
 
 
 def render_answer(
     console: Console, *, answer: str, accepted: str, solution: str, detail: str = ""
 ) -> None:
     """The correct answer, the accepted interval and the worked derivation."""
-    console.print(Text.assemble(("Answer: ", "bold green"), answer))
+    console.print(Text.assemble(("Answer:   ", "bold green"), answer))
     console.print(Text.assemble(("Accepted: ", "dim"), (accepted, "dim")))
     if detail:
         console.print(Text.assemble(("torch says: ", "dim"), (detail, "dim italic")))

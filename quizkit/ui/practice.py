@@ -25,7 +25,7 @@ from quizkit.bank.question import Question
 from quizkit.practice.plan import PlannedQuestion
 from quizkit.practice.report import ReviewItem, StatsReport, Summary
 from quizkit.practice.session import Feedback, SessionResult, Status
-from quizkit.ui.bank import LEVEL_NAMES, question_panel
+from quizkit.ui.bank import question_panel, render_answer
 
 if TYPE_CHECKING:
     from quizkit.answers import ParseFailure
@@ -60,7 +60,9 @@ class TerminalIO:
         reason = REASONS.get(planned.reason)
         if reason:
             console.print(Text(f"  {reason}", style="dim italic"))
-        console.print(practice_panel(planned.question, f"{number}/{total}", console.width))
+        console.print(
+            question_panel(planned.question, number=f"{number}/{total}", width=console.width)
+        )
         if number == 1:
             self.commands()
 
@@ -129,46 +131,10 @@ class TerminalIO:
         return self.console.status("Loading torch to check your answer…", spinner="dots")
 
     def _answer(self, feedback: Feedback) -> None:
-        render_feedback_answer(self.console, feedback)
+        _render_feedback(self.console, feedback)
 
     def _next(self, due: datetime | None) -> str:
         return f" · next review {relative(due, self.now())}" if due else ""
-
-
-def practice_panel(question: Question, number: str, width: int) -> Panel:
-    """:func:`quizkit.ui.bank.question_panel`; on a narrow terminal the title and the id move into
-    the body, where they wrap instead of being cut off at the border."""
-    wide = question_panel(question, number=number)
-    template = question.template
-    title = f"{number}  {template.title}  ·  {template.topic}"
-    footer = f"{question.id} · level {template.difficulty} ({LEVEL_NAMES[template.difficulty]})"
-    if max(len(title), len(footer)) + 8 <= width:
-        return wide
-    assert isinstance(wide.renderable, Group)
-    return Panel(
-        Group(
-            Text(title, style="bold"),
-            *wide.renderable.renderables,
-            Text(footer, style="dim"),
-        ),
-        border_style="blue",
-    )
-
-
-def render_feedback_answer(console: Console, feedback: Feedback) -> None:
-    """The correct answer, the accepted tolerance and the worked derivation."""
-    console.print(Text.assemble(("Answer:   ", "bold green"), feedback.answer))
-    console.print(Text.assemble(("Accepted: ", "dim"), (feedback.accepted, "dim")))
-    if feedback.detail:
-        console.print(Text.assemble(("torch says: ", "dim"), (feedback.detail, "dim italic")))
-    console.print(
-        Panel(
-            Text(feedback.solution),
-            title="Worked solution",
-            title_align="left",
-            border_style="green",
-        )
-    )
 
 
 def terminal_reader(console: Console) -> Callable[[str], str | None]:
@@ -234,7 +200,7 @@ def render_exam_review(console: Console, result: SessionResult) -> None:
             console.print()
             console.print(Text(outcome.question.id, style="bold"))
             console.print(Markdown(outcome.question.prompt))
-            render_feedback_answer(console, outcome.feedback)
+            _render_feedback(console, outcome.feedback)
 
 
 def render_summary(console: Console, summary: Summary, *, now: datetime) -> None:
@@ -486,3 +452,14 @@ def _bar(part: int, whole: int, *, width: int) -> Text:
 
 def render_warning(console: Console, message: str) -> None:
     console.print(Text.assemble(("quizkit: warning: ", "bold yellow"), message))
+
+
+def _render_feedback(console: Console, feedback: Feedback) -> None:
+    """The correct answer, the accepted tolerance and the worked derivation."""
+    render_answer(
+        console,
+        answer=feedback.answer,
+        accepted=feedback.accepted,
+        solution=feedback.solution,
+        detail=feedback.detail,
+    )
