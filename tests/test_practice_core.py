@@ -676,3 +676,14 @@ def test_truth_worker_computes_off_the_main_thread_and_reraises_template_errors(
     with pytest.raises(TruthEngineError, match="loading torch failed: ImportError"):
         failing.truth(three[0])
     failing.close()
+
+
+def test_a_topic_never_practised_starts_mostly_with_level_one() -> None:
+    templates = Bank().templates(["conv"])
+    levels = [
+        planned.question.template.difficulty
+        for seed in range(30)
+        for planned in plan_session(templates, count=5, seed=seed, now=NOW).questions
+    ]
+    assert levels.count(1) > len(levels) / 2
+    assert levels.count(3) < levels.count(2) < levels.count(1)

@@ -52,6 +52,10 @@ class Plan:
     skipped_templates: tuple[str, ...] = ()  # templates that failed to render: "id: message"
 
 
+# A topic met for the first time leans on level 1: easy questions first, hard ones rarely.
+FIRST_SESSION_LEVEL_WEIGHT = {1: 4.0, 2: 1.0, 3: 0.25}
+
+
 def parse_levels(text: str | None) -> set[int] | None:
     """``"1"``, ``"1-2"``, ``"2,3"`` (and ``"1,3-3"``) -> a set of levels in 1..3; None -> all."""
     if text is None or not text.strip():
@@ -154,10 +158,15 @@ def _weights(
     topic_accuracy = {
         topic: (correct + 1) / (answered + 2) for topic, (answered, correct) in by_topic.items()
     }
-    return {
+    weights = {
         t.id: template_weight(history.get(t.id), topic_accuracy.get(t.topic, 0.5), now)
         for t in templates
     }
+    for t in templates:
+        if t.topic not in by_topic:  # a topic never practised starts easy
+            weight, reason = weights[t.id]
+            weights[t.id] = (weight * FIRST_SESSION_LEVEL_WEIGHT[t.difficulty], reason)
+    return weights
 
 
 def _review_first(
