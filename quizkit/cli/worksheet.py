@@ -11,8 +11,7 @@ from pathlib import Path
 
 import typer
 
-from quizkit.worksheet.lms import ExportFormat
-from quizkit.worksheet.output import Format
+from quizkit.worksheet.formats import ExportFormat, Format
 
 LEVEL_HELP = "Difficulty levels: 1, 2, 3, a range such as 1-2, or a list such as 1,3."
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
-from enum import Enum
 from html import escape
 
 from quizkit.bank.bank import Bank
@@ -31,6 +30,7 @@ from quizkit.bank.model import AnswerKind, Template, Tolerance
 from quizkit.bank.question import make_question
 from quizkit.errors import UsageError
 from quizkit.worksheet.build import Item, build_item, question_seed
+from quizkit.worksheet.formats import ExportFormat
 from quizkit.worksheet.markup import (
     html_blocks,
     html_inlines,
@@ -43,11 +43,6 @@ VALUE_RTOL = 1e-2
 VALUE_ATOL = 1e-8
 NUMERIC_KINDS = frozenset({AnswerKind.PARAMS, AnswerKind.FLOPS, AnswerKind.INT, AnswerKind.VALUE})
 MAX_VARIANTS = 100
-
-
-class ExportFormat(str, Enum):
-    MOODLE = "moodle"
-    GIFT = "gift"
 
 
 @dataclass(frozen=True)

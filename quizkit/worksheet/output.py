@@ -11,21 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 
 from quizkit.errors import UsageError
 from quizkit.worksheet.build import Version, Worksheet
+from quizkit.worksheet.formats import Format
 from quizkit.worksheet.sheet import render_answer_sheet, sheet_filename
-
-
-class Format(str, Enum):
-    """Output formats of ``quizkit worksheet``."""
-
-    PDF = "pdf"
-    MD = "md"
-    HTML = "html"
-    JSON = "json"
 
 
 @dataclass(frozen=True)
