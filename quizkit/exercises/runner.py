@@ -183,6 +183,7 @@ def _run_test(
             output = _cap(output + sandbox.take_output())
             status, message = _judge(outcome, case.judge, case.expect_error, test)
             if status is TestStatus.TIMEOUT:
+                message = f"{test.function} did not finish within {budget:g} s"
                 if test.function in hung:
                     message += f" (it already timed out in {hung[test.function]})"
                 hung.setdefault(test.function, test.name)

@@ -9,6 +9,7 @@ the request) and either a result or ``"error"`` / ``"missing"``.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import importlib.util
 import os
@@ -59,6 +60,7 @@ def serve(conn: Connection, config: bytes) -> None:
     (which never sees the id) is detected by the grader as out of sequence.
     """
     cfg = protocol.loads(config)
+    _close_inherited_fds(conn.fileno())
     _isolate(cfg)
     _enter_pid_namespace(conn)
     _drop_privileges(cfg)
@@ -101,6 +103,19 @@ def serve(conn: Connection, config: bytes) -> None:
                 }
             )
         conn.send_bytes(data)
+
+
+def _close_inherited_fds(keep: int) -> None:
+    """Close every descriptor but stdio and the grader's channel: the fork server's pipes
+    (its liveness pipe, the resource tracker's) must not be writable by student code."""
+    try:
+        fds = [int(fd) for fd in os.listdir("/proc/self/fd")]
+    except OSError:
+        fds = list(range(3, 256))
+    for fd in fds:
+        if fd > 2 and fd != keep:
+            with contextlib.suppress(OSError):
+                os.close(fd)
 
 
 def _isolate(cfg: dict[str, Any]) -> None:
@@ -226,6 +241,7 @@ def _install_guard(tracer: Tracer) -> list[bool]:
         if event == "object.__getattr__" and len(args) > 1 and args[1] in _FRAME_ATTRIBUTES:
             raise RuntimeError(f"{args[1]} is not available in graded code")
         if event in _SIGNAL_EVENTS and args and args[0] not in (me, 0):
+            note(f"a signal to another process ({event}), which grading does not allow")
             raise PermissionError(f"{event} to another process is not allowed in graded code")
 
     sys.addaudithook(hook)

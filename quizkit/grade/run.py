@@ -40,9 +40,11 @@ def grade_submissions(
     limits: Any = None,
     jobs: int = 2,
     progress: Progress | None = None,
+    bank: Any = None,
 ) -> GradeRun:
     """Grade every submission with the same ``seed``; ``jobs`` exercises at a time over all of
-    them. ``limits`` is a :class:`quizkit.exercises.sandbox.Limits` (default: its defaults)."""
+    them. ``limits`` is a :class:`quizkit.exercises.sandbox.Limits` (default: its defaults);
+    ``bank`` grades answer sheets (default: the installed question bank)."""
     from quizkit.exercises.runner import new_seed
     from quizkit.exercises.sandbox import warm_up
 
@@ -60,12 +62,12 @@ def grade_submissions(
         results[task.index].append(None)
     lock = threading.Lock()
     done = 0
-    bank = _SharedBank()
+    shared = _SharedBank(bank)
 
     def run(task: _Task) -> None:
         nonlocal done
         begun = time.monotonic()
-        result, error = _grade_task(task, seed=seed, limits=limits, bank=bank)
+        result, error = _grade_task(task, seed=seed, limits=limits, bank=shared)
         with lock:
             results[task.index][slots[task]] = result
             if error:
@@ -104,9 +106,9 @@ def _tasks(submissions: Sequence[Submission]) -> list[_Task]:
 class _SharedBank:
     """The question bank, loaded once, on the first answer sheet."""
 
-    def __init__(self) -> None:
+    def __init__(self, bank: Any = None) -> None:
         self._lock = threading.Lock()
-        self._bank: Any = None
+        self._bank: Any = bank
 
     def get(self) -> Any:
         with self._lock:

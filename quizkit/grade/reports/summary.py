@@ -12,7 +12,7 @@ from quizkit.exercises.models import TestStatus
 from quizkit.grade.models import GradeRun
 
 MAX_FAILURES = 20
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
 
 
 def md_escape(text: str, limit: int = 300) -> str:
@@ -20,7 +20,8 @@ def md_escape(text: str, limit: int = 300) -> str:
     line = " ".join(text.split())
     if len(line) > limit:
         line = line[: limit - 3] + "..."
-    return _MD_SPECIAL.sub(r"\\\1", line.replace("&", "&amp;"))
+    line = line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", line)
 
 
 def markdown_summary(run: GradeRun) -> str:

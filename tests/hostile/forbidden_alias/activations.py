@@ -1,0 +1,5 @@
+from torch.nn.functional import relu as rectify
+
+
+def relu(x):
+    return rectify(x)

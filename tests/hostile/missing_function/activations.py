@@ -1,0 +1,2 @@
+def rectifier(x):
+    return x.clamp(min=0)
