@@ -1,4 +1,3 @@
-# ruff: noqa: SIM105
 import json
 import os
 
