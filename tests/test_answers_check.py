@@ -362,3 +362,10 @@ def test_shown_interval_bounds_are_themselves_accepted(truth: float, sigfigs: in
         assert low < high
         assert check_answer(K.VALUE, truth, low, tolerance).correct
         assert check_answer(K.VALUE, truth, high, tolerance).correct
+
+
+def test_accepted_interval_rounds_bounds_inward_to_readable_decimals() -> None:
+    text = accepted_interval(AnswerKind.VALUE, 2.0333333333, Tolerance())
+    assert text == "between 2.013 and 2.0536 (rtol 1e-2, atol 1e-8)"
+    for bound in ("2.013", "2.0536"):
+        assert check_answer(AnswerKind.VALUE, 2.0333333333, float(bound), Tolerance()).correct

@@ -283,7 +283,9 @@ def _interval(kind: AnswerKind, t: int | float, rule: _Rule, *, with_note: bool)
     tf = float(t)
     if rule.exact or not math.isfinite(tf):
         return f"exactly {_number_text(kind, t)}"
-    tq = Fraction(t)
+    # Centre the shown interval on the decimal the student sees (0.2481, not the float
+    # 0.24809999999999998...), so its bounds read as round as the truth does.
+    tq = _decimal(t) if isinstance(t, float) else Fraction(t)
     bound = _bound(t, rule)
     if rule.sigfigs is not None and tq == 0:
         if bound == 0:
@@ -311,8 +313,21 @@ def _number_text(kind: AnswerKind, t: int | float) -> str:
 
 
 def _float_bounds(low: Fraction, high: Fraction, t: int | float, rule: _Rule) -> tuple[str, str]:
-    """The shortest decimals (6 to 17 digits) for the bounds that differ from the truth and are
-    themselves accepted, so that a student typing a shown bound is graded right."""
+    """The bounds rounded inward to two digits finer than the interval's width (so 2.0130 and
+    2.0536, not 2.01299999 and 2.05366667), each itself accepted: a student typing a shown
+    bound is graded right. Falls back to the shortest exact decimals for extreme ranges."""
+    width = high - low
+    places = max(0, 2 - _floor_log10(width)) if width > 0 else 0
+    # Plain decimals while they stay short; tiny or huge ranges read better in e-notation.
+    if width > 0 and places <= 7 and abs(low) < 1e15 and abs(high) < 1e15:
+        scale = Fraction(10) ** places
+        inner = (
+            Fraction(math.ceil(low * scale)) / scale,
+            Fraction(math.floor(high * scale)) / scale,
+        )
+        texts = tuple(_decimal_text(bound, places) for bound in inner)
+        if all(_close(float(text), t, rule) for text in texts):
+            return texts[0], texts[1]
     low_text = high_text = ""
     for digits in range(6, 18):
         low_text, high_text = format_float(_float(low), digits), format_float(_float(high), digits)
@@ -322,6 +337,15 @@ def _float_bounds(low: Fraction, high: Fraction, t: int | float, rule: _Rule) ->
         ):
             break
     return low_text, high_text
+
+
+def _decimal_text(value: Fraction, places: int) -> str:
+    """``value`` (a multiple of 10**-places) as a decimal without trailing zeros."""
+    units = abs(value) * 10**places
+    assert units.denominator == 1
+    whole, fraction = divmod(int(units), 10**places)
+    text = f"{whole}.{fraction:0{places}d}".rstrip("0").rstrip(".") if places else str(whole)
+    return f"-{text}" if value < 0 else text
 
 
 def _float(q: Fraction) -> float:
