@@ -62,25 +62,10 @@ def _root(
 
 def _register() -> None:
     """Attach every command module. Each module is light: torch loads only inside commands."""
-    from quizkit.cli import bank, explain
+    from quizkit.cli import bank, exercise, explain, grade, practice, worksheet
 
-    bank.register(app)
-    explain.register(app)
-    for optional in ("practice", "exercise", "grade", "worksheet"):
-        _register_optional(optional)
-
-
-def _register_optional(name: str) -> None:
-    """Attach ``quizkit.cli.<name>`` if that feature is present (features land one by one)."""
-    import importlib
-
-    try:
-        module = importlib.import_module(f"quizkit.cli.{name}")
-    except ModuleNotFoundError as error:
-        if error.name != f"quizkit.cli.{name}":
-            raise
-        return
-    module.register(app)
+    for module in (bank, practice, explain, exercise, grade, worksheet):
+        module.register(app)
 
 
 _register()

@@ -6,8 +6,10 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import TYPE_CHECKING
 
-from quizkit.grade.models import GradeRun
+if TYPE_CHECKING:  # the CLI imports ReportFormat at start-up; the models load with the run
+    from quizkit.grade.models import GradeRun
 
 
 class ReportFormat(str, Enum):
