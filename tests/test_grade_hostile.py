@@ -21,7 +21,7 @@ RELU = "relu_matches_torch_on_random_shapes"
 
 # case -> (status of the relu test, words its message or output must contain)
 EXPECTED: dict[str, tuple[str, str]] = {
-    "loop_in_call": ("timeout", "did not finish within 2 s"),
+    "loop_in_call": ("timeout", "did not finish within 5 s"),
     "loop_at_import": ("timeout", "importing the file failed"),
     "memory": ("error", "MemoryError"),
     "sys_exit": ("error", "called exit(0)"),
@@ -67,7 +67,9 @@ def test_every_hostile_submission_fails_with_a_reason_and_the_honest_one_passes(
     cwd.mkdir()
     monkeypatch.chdir(cwd)
     paths = [str(students / case) for case in [*EXPECTED, "honest"]]
-    args = ["grade", *paths, "--seed", "3", "--timeout", "2", "--jobs", "2", "-f", "json"]
+    # 5 s, not less: under a loaded CI machine the 1 GB memory bomb needs seconds of page faults
+    # to reach its limit, and must end as MemoryError, not be cut short as a timeout.
+    args = ["grade", *paths, "--seed", "3", "--timeout", "5", "--jobs", "2", "-f", "json"]
     result = CliRunner().invoke(app, [*args, "--output", "report.json"])
     assert result.exit_code == 1, result.output
     assert sorted(p.name for p in cwd.iterdir()) == ["report.json"]
