@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from test_practice_support import write_toy_bank
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -23,3 +24,15 @@ def write_bank(tmp_path: Path) -> Callable[..., Path]:
         return root
 
     return write
+
+
+@pytest.fixture
+def bank(tmp_path: Path) -> Path:
+    """The practice tests' small bank (see test_practice_support.write_toy_bank)."""
+    return write_toy_bank(tmp_path / "bank")
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    """A fresh QUIZKIT_HOME for one test."""
+    return tmp_path / "home"

@@ -23,16 +23,6 @@ from test_practice_support import (
 from quizkit.practice.store import SCHEMA_VERSION
 
 
-@pytest.fixture
-def bank(tmp_path: Path) -> Path:
-    return write_toy_bank(tmp_path / "bank")
-
-
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    return tmp_path / "home"
-
-
 def practice(
     home: Path, bank: Path, args: list[str], stdin: str, **env: str
 ) -> subprocess.CompletedProcess[str]:

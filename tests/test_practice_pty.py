@@ -8,30 +8,18 @@ import time
 from pathlib import Path
 
 import pexpect
-import pytest
 from test_practice_support import (
     QUIZKIT,
     cli_env,
     planned_questions,
     right_answer,
     stored_attempts,
-    write_toy_bank,
     wrong_answer,
 )
 
 PROMPT = "answer › "
 RETRY = "try again › "
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-
-
-@pytest.fixture
-def bank(tmp_path: Path) -> Path:
-    return write_toy_bank(tmp_path / "bank")
-
-
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    return tmp_path / "home"
 
 
 def spawn(home: Path, bank: Path, args: list[str], **env: str) -> pexpect.spawn:

@@ -1,7 +1,7 @@
 """Load ``questions/*.yaml`` into validated models; every error names ``file:line: field``.
 
-YAML is composed into nodes first (keeping each node's line), then constructed with
-``yaml.safe_load`` semantics and validated with pydantic. A pydantic error location such as
+YAML is loaded with the C safe loader and validated with pydantic; only when validation fails
+is the text composed into nodes again, to find each node's line. A pydantic error location such as
 ``("templates", 3, "params", "k", "ints")`` is mapped back to the line of that node and shown
 as ``conv-out-size.params.k.ints`` (the template's id stands in for its index).
 """
@@ -58,17 +58,34 @@ def load_topic_file(path: Path) -> TopicFile:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise BankError(f"{display}: cannot read: {error.strerror}") from None
-    data, lines = _compose(text, display)
+    # Fast path: plain load and validate. Node lines are composed only to report an error.
+    data = _load(text, display)
     if not isinstance(data, dict):
         raise BankError(f"{display}:1: expected a mapping with topic, title, templates")
     try:
         topic = TopicFile.model_validate(data)
     except ValidationError as error:
+        _, lines = _compose(text, display)
         raise BankError(_first_error(error, data, lines, display)) from None
     if topic.topic != path.stem:
-        line = lines.get(("topic",), 1)
+        line = _compose(text, display)[1].get(("topic",), 1)
         raise BankError(f"{display}:{line}: topic: {topic.topic!r} must equal the file name")
     return topic
+
+
+def _load(text: str, display: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        raise BankError(_yaml_error(error, display)) from None
+    except yaml.YAMLError as error:
+        raise BankError(f"{display}: YAML error: {error}") from None
+
+
+def _yaml_error(error: yaml.MarkedYAMLError, display: str) -> str:
+    mark = error.problem_mark or error.context_mark
+    line = mark.line + 1 if mark is not None else 1
+    return f"{display}:{line}: YAML error: {error.problem}"
 
 
 def _compose(text: str, display: str) -> tuple[Any, dict[Loc, int]]:
@@ -80,9 +97,7 @@ def _compose(text: str, display: str) -> tuple[Any, dict[Loc, int]]:
             return None, {}
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else 1
-        raise BankError(f"{display}:{line}: YAML error: {error.problem}") from None
+        raise BankError(_yaml_error(error, display)) from None
     except yaml.YAMLError as error:
         raise BankError(f"{display}: YAML error: {error}") from None
     finally:

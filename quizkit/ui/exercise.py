@@ -11,7 +11,7 @@ from rich.table import Table
 from quizkit.exercises.catalog import ExerciseInfo
 from quizkit.exercises.models import ExerciseResult, TestStatus
 
-_STYLE = {
+STATUS_STYLE = {  # shared with quizkit.ui.grade
     TestStatus.PASSED: "green",
     TestStatus.FAILED: "red",
     TestStatus.ERROR: "red",
@@ -39,7 +39,7 @@ def render_result(console: Console, result: ExerciseResult, path: str) -> None:
     table.add_column("status")
     table.add_column("points", justify="right")
     for t in result.tests:
-        style = _STYLE[t.status]
+        style = STATUS_STYLE[t.status]
         table.add_row(
             escape(t.group),
             escape(t.name),
@@ -55,7 +55,7 @@ def render_result(console: Console, result: ExerciseResult, path: str) -> None:
     console.print(groups)
     failures = [t for t in result.tests if t.status is not TestStatus.PASSED]
     for t in failures:
-        style = _STYLE[t.status]
+        style = STATUS_STYLE[t.status]
         console.print(f"[bold {style}]{t.status.value}[/] [bold]{escape(t.name)}[/]")
         for line in t.message.splitlines():
             console.print(f"  {escape(line)}")

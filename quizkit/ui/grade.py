@@ -14,15 +14,8 @@ from rich.table import Table
 
 from quizkit.exercises.models import TestStatus
 from quizkit.grade.models import GradeRun, SubmissionResult
+from quizkit.ui.exercise import STATUS_STYLE
 
-_STYLE = {
-    TestStatus.PASSED: "green",
-    TestStatus.FAILED: "red",
-    TestStatus.ERROR: "red",
-    TestStatus.TIMEOUT: "yellow",
-    TestStatus.FORBIDDEN: "magenta",
-    TestStatus.MISSING: "yellow",
-}
 OUTPUT_LINES = 12
 
 
@@ -58,7 +51,7 @@ def _render_submission(console: Console, sub: SubmissionResult) -> None:
         for t in r.tests:
             if t.status is TestStatus.PASSED:
                 continue
-            style = _STYLE[t.status]
+            style = STATUS_STYLE[t.status]
             console.print(
                 f"[bold {style}]{t.status.value}[/] {escape(r.exercise)} · [bold]{escape(t.name)}[/]"
             )
