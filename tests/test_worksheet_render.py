@@ -21,11 +21,12 @@ from test_worksheet_common import (
 from typer.testing import CliRunner
 
 from quizkit.bank.model import AnswerKind
+from quizkit.worksheet.build import Worksheet, build_worksheet
 from quizkit.worksheet.html import worksheet_html
 from quizkit.worksheet.jsonout import worksheet_json
 from quizkit.worksheet.lms import ExportFormat, absolute_tolerance, export_bank, gift_escape
 from quizkit.worksheet.markdown import worksheet_markdown
-from quizkit.worksheet.output import Format, planned_files, write_worksheet
+from quizkit.worksheet.output import Format, make_worksheet, planned_files, write_worksheet
 from quizkit.worksheet.typeset import compile_pdf, worksheet_source
 
 UPDATE = bool(os.environ.get("QUIZKIT_UPDATE_GOLDEN"))
@@ -117,6 +118,26 @@ def test_write_worksheet_writes_per_version_and_combined_files(tmp_path: Path) -
         assert f"key-{version.id}.md" in names
         assert f"answers-{version.id}.yaml" in names
     assert {"worksheets-s11-all.md", "keys-s11-all.md", "worksheets-s11-all.json"} <= set(names)
+
+
+def test_students_sheets_typeset_while_torch_loads_are_the_same_files(tmp_path: Path) -> None:
+    formats = [Format.PDF, Format.MD, Format.HTML, Format.JSON]
+    plain = small_worksheet()
+    write_worksheet(plain, formats=formats, out_dir=tmp_path / "plain")
+    bank = fixture_bank()
+
+    def build(truths: bool) -> Worksheet:
+        return build_worksheet(
+            bank, plain.selection, seed=plain.seed, versions=3, title=plain.title, truths=truths
+        )
+
+    built, written = make_worksheet(build, formats=formats, out_dir=tmp_path / "overlapped")
+    assert built == plain
+    files = sorted(w.path.name for w in written)
+    assert files == sorted(p.name for p in (tmp_path / "plain").iterdir())
+    for name in files:
+        overlapped = (tmp_path / "overlapped" / name).read_bytes()
+        assert overlapped == (tmp_path / "plain" / name).read_bytes(), name
 
 
 def test_moodle_xml_is_well_formed_with_numerical_tolerances() -> None:

@@ -46,6 +46,20 @@ class Question:
         return {**self.params, **self.lets}
 
 
+@dataclass(frozen=True)
+class Truth:
+    """The correct answer of a question, as computed by torch.
+
+    ``value`` is a ``tuple[int, ...]`` (shape), ``bool`` (legal, bool), ``int`` (params, flops,
+    int, choice index) or ``float | list[float]`` (value). ``detail`` carries what torch said
+    when an operation is illegal.
+    """
+
+    kind: AnswerKind
+    value: Any
+    detail: str = ""
+
+
 def parse_question_id(text: str, *, default_seed: int = 0) -> tuple[str, int]:
     """``"conv-out-size@12"`` -> ``("conv-out-size", 12)``; a bare id takes ``default_seed``."""
     match = QUESTION_ID.match(text.strip())

@@ -25,7 +25,6 @@ import math
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 import torch
@@ -35,9 +34,11 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from quizkit import zoo
 from quizkit.bank.model import AnswerKind, AnswerSpec
-from quizkit.bank.question import Question
+from quizkit.bank.question import Question, Truth
 from quizkit.bank.sampling import FORMULA_GLOBALS
 from quizkit.errors import TemplateError
+
+__all__ = ["Truth", "compute_truth", "warm_up"]
 
 LEGAL_ERRORS = (RuntimeError, ValueError, TypeError, IndexError)
 # Truth code is trusted bank code: it gets the real builtins (classes, super, imports) so the
@@ -50,20 +51,6 @@ TORCH_GLOBALS: dict[str, Any] = {
     "F": F,
     "zoo": zoo,
 }
-
-
-@dataclass(frozen=True)
-class Truth:
-    """The correct answer of a question, as computed by torch.
-
-    ``value`` is a ``tuple[int, ...]`` (shape), ``bool`` (legal, bool), ``int`` (params, flops,
-    int, choice index) or ``float | list[float]`` (value). ``detail`` carries what torch said
-    when an operation is illegal.
-    """
-
-    kind: AnswerKind
-    value: Any
-    detail: str = ""
 
 
 class _Evaluation:

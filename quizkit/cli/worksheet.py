@@ -45,15 +45,21 @@ def worksheet(
     from quizkit.ui.console import make_console
     from quizkit.ui.worksheet import render_written
     from quizkit.worksheet.build import build_worksheet
-    from quizkit.worksheet.output import write_worksheet
+    from quizkit.worksheet.output import make_worksheet
     from quizkit.worksheet.select import Selection, format_levels, parse_levels
 
     chosen = seed if seed is not None else random.SystemRandom().randrange(10**6)
     selection = Selection(topics=tuple(topics or ()), count=count, levels=parse_levels(level))
-    built = build_worksheet(Bank(), selection, seed=chosen, versions=versions, title=title)
-    out_dir = out if out is not None else Path(f"worksheet-s{chosen}")
+    bank = Bank()
     unique = list(dict.fromkeys(formats))
-    written = write_worksheet(built, formats=unique, out_dir=out_dir)
+    out_dir = out if out is not None else Path(f"worksheet-s{chosen}")
+    built, written = make_worksheet(
+        lambda truths: build_worksheet(
+            bank, selection, seed=chosen, versions=versions, title=title, truths=truths
+        ),
+        formats=unique,
+        out_dir=out_dir,
+    )
     again = ["quizkit", "worksheet", *selection.topics, "-n", str(count)]
     again += ["--level", format_levels(selection.levels), "--versions", str(versions)]
     again += ["--seed", str(chosen)] + (["--title", built.title] if title is not None else [])

@@ -11,18 +11,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from quizkit.answers import accepted_interval, format_value
 from quizkit.bank.bank import Bank
 from quizkit.bank.model import AnswerKind, Template
-from quizkit.bank.question import Question, make_question
+from quizkit.bank.question import Question, Truth, make_question
 from quizkit.errors import UsageError
 from quizkit.worksheet.ids import WorksheetId
 from quizkit.worksheet.select import Selection, select_templates
-
-if TYPE_CHECKING:
-    from quizkit.bank.truth import Truth
 
 QUESTION_SEEDS = 10**6
 MAX_VERSIONS = 999
@@ -81,8 +77,14 @@ def question_seed(seed: int, version: int, slot: int, template_id: str) -> int:
     return int.from_bytes(digest[:4], "big") % QUESTION_SEEDS
 
 
-def build_item(number: int, question: Question) -> Item:
-    """Compute the truth of ``question`` with torch and format it for the key."""
+def build_item(number: int, question: Question, *, truths: bool = True) -> Item:
+    """Compute the truth of ``question`` with torch and format it for the key.
+
+    With ``truths=False`` the item is blank (no answer): enough to typeset the students'
+    sheets, which show no answers, before torch has loaded.
+    """
+    if not truths:
+        return Item(number, question, Truth(question.kind, None), answer="", accepted="")
     from quizkit.bank.truth import compute_truth  # torch loads here, not at import
 
     truth = compute_truth(question)
@@ -97,13 +99,19 @@ def build_item(number: int, question: Question) -> Item:
 
 
 def build_version(
-    templates: list[Template] | tuple[Template, ...], *, seed: int, version: int, bank: str
+    templates: list[Template] | tuple[Template, ...],
+    *,
+    seed: int,
+    version: int,
+    bank: str,
+    truths: bool = True,
 ) -> Version:
     """Version ``version`` (1-based) of the worksheet asking ``templates``."""
     items = tuple(
         build_item(
             slot,
             make_question(template, question_seed(seed, version, slot, template.id)),
+            truths=truths,
         )
         for slot, template in enumerate(templates, start=1)
     )
@@ -124,8 +132,10 @@ def build_worksheet(
     versions: int = 1,
     title: str | None = None,
     only: list[int] | None = None,
+    truths: bool = True,
 ) -> Worksheet:
-    """Build versions 1..``versions`` (or just those in ``only``) of a worksheet."""
+    """Build versions 1..``versions`` (or just those in ``only``) of a worksheet; with
+    ``truths=False``, blank (no answers, no torch), for typesetting the students' sheets."""
     if not 1 <= versions <= MAX_VERSIONS:
         raise UsageError(f"--versions must be between 1 and {MAX_VERSIONS}, got {versions}")
     if seed < 0 or seed >= 10**12:
@@ -140,7 +150,7 @@ def build_worksheet(
         bank=fingerprint,
         templates=templates,
         versions=tuple(
-            build_version(templates, seed=seed, version=number, bank=fingerprint)
+            build_version(templates, seed=seed, version=number, bank=fingerprint, truths=truths)
             for number in numbers
         ),
     )

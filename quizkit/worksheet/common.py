@@ -42,7 +42,11 @@ def unit_of(item: Item) -> str | None:
 
 
 def is_list_value(item: Item) -> bool:
-    return item.kind is AnswerKind.VALUE and isinstance(item.truth.value, list)
+    """Whether a value answer is a list. Decided by the derivation's ``let.result``, which
+    ``quizkit validate`` proves has the truth's type, so the students' sheet needs no torch."""
+    return item.kind is AnswerKind.VALUE and isinstance(
+        item.question.lets.get("result"), list | tuple
+    )
 
 
 def is_exact(item: Item) -> bool:

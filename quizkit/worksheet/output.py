@@ -86,6 +86,31 @@ def planned_files(worksheet: Worksheet, formats: Sequence[Format]) -> list[tuple
     return names
 
 
+def render_files(worksheet: Worksheet, formats: Sequence[Format], *, key: bool) -> dict[str, bytes]:
+    """The keys (``key``) or the students' sheets of every version, single and combined.
+
+    JSON always holds the answers, so it is rendered with the keys (named ``worksheet-*``).
+    """
+    contents: dict[str, bytes] = {}
+    for fmt in formats:
+        if fmt is Format.JSON and not key:
+            continue
+        keyed = key and fmt is not Format.JSON
+        stem, all_stem = ("key", "keys") if keyed else ("worksheet", "worksheets")
+        singles = {
+            f"{stem}-{v.id}.{fmt.value}": render(worksheet, (v,), fmt, key=keyed)
+            for v in worksheet.versions
+        }
+        contents.update(singles)
+        if len(worksheet.versions) > 1:
+            name = f"{all_stem}-s{worksheet.seed}-all.{fmt.value}"
+            if fmt is Format.PDF:
+                contents[name] = _combined_pdf(worksheet, list(singles.values()), key=keyed)
+            else:
+                contents[name] = render(worksheet, worksheet.versions, fmt, key=keyed)
+    return contents
+
+
 def _combined_pdf(worksheet: Worksheet, singles: list[bytes], *, key: bool) -> bytes:
     """The versions' PDFs joined (milliseconds), or typeset again if they cannot be joined."""
     from quizkit.worksheet.pdfmerge import merge_pdfs
@@ -97,38 +122,47 @@ def _combined_pdf(worksheet: Worksheet, singles: list[bytes], *, key: bool) -> b
         return render(worksheet, worksheet.versions, Format.PDF, key=key)
 
 
+def make_worksheet(
+    build: Callable[[bool], Worksheet], *, formats: Sequence[Format], out_dir: Path
+) -> tuple[Worksheet, list[Written]]:
+    """Build and write a worksheet, typesetting the students' sheets while torch loads.
+
+    ``build(truths)`` builds the worksheet, blank when ``truths`` is false. The students' sheets
+    show no answers, so they are rendered from the blank build while a background thread
+    imports torch (Typst releases the GIL while it compiles); the keys follow once the truths
+    are computed. The files are the same as :func:`write_worksheet` alone would write.
+    """
+    import threading
+
+    from quizkit.bank.truth_loader import load_truth_engine
+
+    loader = threading.Thread(target=load_truth_engine, name="quizkit-torch", daemon=True)
+    loader.start()
+    students = render_files(build(False), formats, key=False)
+    loader.join()
+    worksheet = build(True)
+    return worksheet, write_worksheet(worksheet, formats=formats, out_dir=out_dir, ready=students)
+
+
 def write_worksheet(
-    worksheet: Worksheet, *, formats: Sequence[Format], out_dir: Path
+    worksheet: Worksheet,
+    *,
+    formats: Sequence[Format],
+    out_dir: Path,
+    ready: dict[str, bytes] | None = None,
 ) -> list[Written]:
-    """Render every file of ``worksheet`` into ``out_dir`` (created if needed)."""
+    """Render every file of ``worksheet`` into ``out_dir`` (created if needed); files already
+    rendered (``ready``, e.g. the students' sheets) are written as they are."""
     if not formats:
         raise UsageError("give at least one --format")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise UsageError(f"{out_dir}: cannot create the output folder: {error.strerror}") from None
-    contents: dict[str, bytes] = {}
+    students = ready if ready is not None else render_files(worksheet, formats, key=False)
+    contents = {**students, **render_files(worksheet, formats, key=True)}
     for version in worksheet.versions:
-        single = (version,)
-        for fmt in formats:
-            contents[f"worksheet-{version.id}.{fmt.value}"] = render(
-                worksheet, single, fmt, key=False
-            )
-            if fmt is not Format.JSON:
-                contents[f"key-{version.id}.{fmt.value}"] = render(worksheet, single, fmt, key=True)
         contents[sheet_filename(version)] = render_answer_sheet(worksheet, version).encode()
-    if len(worksheet.versions) > 1:
-        for fmt in formats:
-            for key in (False, True) if fmt is not Format.JSON else (False,):
-                name = f"{'keys' if key else 'worksheets'}-s{worksheet.seed}-all.{fmt.value}"
-                if fmt is Format.PDF:
-                    singles = [
-                        contents[f"{'key' if key else 'worksheet'}-{v.id}.pdf"]
-                        for v in worksheet.versions
-                    ]
-                    contents[name] = _combined_pdf(worksheet, singles, key=key)
-                else:
-                    contents[name] = render(worksheet, worksheet.versions, fmt, key=key)
     written = []
     for name, what in planned_files(worksheet, formats):
         path = out_dir / name
