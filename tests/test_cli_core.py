@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from quizkit.cli.main import app
@@ -155,3 +156,17 @@ def test_explain_expression_without_input_asks_for_it() -> None:
     result = runner.invoke(app, ["explain", "nn.ReLU()"])
     assert result.exit_code == 2
     assert "--input is required" in result.output
+
+
+def test_leave_skips_torch_teardown_only_for_the_real_command() -> None:
+    code = (
+        "import sys, torch; from quizkit.cli import leave; "
+        "print('flushed'); leave.FAST_EXIT = True; leave.leave(3)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert (out.returncode, out.stdout) == (3, "flushed\n")
+    from quizkit.cli.leave import leave
+
+    with pytest.raises(typer.Exit) as caught:  # in-process callers (tests) get a normal exit
+        leave(1)
+    assert caught.value.exit_code == 1

@@ -21,7 +21,6 @@ from test_worksheet_common import (
 from typer.testing import CliRunner
 
 from quizkit.bank.model import AnswerKind
-from quizkit.worksheet.build import Worksheet, build_worksheet
 from quizkit.worksheet.html import worksheet_html
 from quizkit.worksheet.jsonout import worksheet_json
 from quizkit.worksheet.lms import ExportFormat, absolute_tolerance, export_bank, gift_escape
@@ -124,14 +123,15 @@ def test_students_sheets_typeset_while_torch_loads_are_the_same_files(tmp_path: 
     formats = [Format.PDF, Format.MD, Format.HTML, Format.JSON]
     plain = small_worksheet()
     write_worksheet(plain, formats=formats, out_dir=tmp_path / "plain")
-    bank = fixture_bank()
-
-    def build(truths: bool) -> Worksheet:
-        return build_worksheet(
-            bank, plain.selection, seed=plain.seed, versions=3, title=plain.title, truths=truths
-        )
-
-    built, written = make_worksheet(build, formats=formats, out_dir=tmp_path / "overlapped")
+    built, written = make_worksheet(
+        fixture_bank(),
+        plain.selection,
+        seed=plain.seed,
+        versions=3,
+        title=plain.title,
+        formats=formats,
+        out_dir=tmp_path / "overlapped",
+    )
     assert built == plain
     files = sorted(w.path.name for w in written)
     assert files == sorted(p.name for p in (tmp_path / "plain").iterdir())

@@ -6,6 +6,7 @@ import random
 
 import typer
 
+from quizkit.cli.leave import leave
 from quizkit.errors import ExitStatus, ValidationFailed
 
 
@@ -43,6 +44,7 @@ def show(
     render_question(console, question)
     if answer:
         _show_answer(console, question)
+        leave(0)
 
 
 def _show_answer(console: object, question: object) -> None:
@@ -90,7 +92,7 @@ def validate(
     render_validation(console, report)
     if not report.ok:
         raise ValidationFailed(f"{len(report.failed)} template(s) failed validation")
-    raise typer.Exit(int(ExitStatus.OK))
+    leave(int(ExitStatus.OK))
 
 
 def register(app: typer.Typer) -> None:

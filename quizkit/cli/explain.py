@@ -6,6 +6,8 @@ import json
 
 import typer
 
+from quizkit.cli.leave import leave
+
 
 def explain(
     subject: str = typer.Argument(
@@ -33,6 +35,7 @@ def explain(
         typer.echo(json.dumps(report.to_json()))
     else:
         render_explain(make_console(), report, formulas=not no_formulas)
+    leave(0)
 
 
 def _parse_shape(text: str) -> tuple[int, ...]:

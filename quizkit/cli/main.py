@@ -73,4 +73,7 @@ _register()
 
 def main() -> None:
     """Console-script entry point."""
+    from quizkit.cli import leave
+
+    leave.FAST_EXIT = True
     app()

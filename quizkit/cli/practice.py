@@ -11,13 +11,11 @@ arguments such as an unknown topic.
 
 from __future__ import annotations
 
-import os
 import sys
-from pathlib import Path
-from typing import NoReturn
 
 import typer
 
+from quizkit.cli.leave import leave
 from quizkit.errors import ExitStatus
 
 INTERRUPTED = 130
@@ -93,22 +91,11 @@ def practice(
     if result.error is not None:
         raise result.error
     if result.ended_by is EndReason.INTERRUPT:
-        _leave(INTERRUPTED)
+        leave(INTERRUPTED)
     all_right = len(result.outcomes) == result.planned and all(
         o.status is Status.CORRECT for o in result.outcomes
     )
-    _leave(int(ExitStatus.FAILED if not interactive and not all_right else ExitStatus.OK))
-
-
-def _leave(status: int) -> NoReturn:
-    """Exit with ``status``. Once torch is loaded, interpreter teardown takes 0.5-1 s after the
-    summary is on screen; by now every attempt is committed and the database closed, so the real
-    command skips it. In-process callers (tests, other Python code) get a normal typer exit."""
-    if "torch" in sys.modules and Path(sys.argv[0]).name in ("quizkit", "__main__.py"):
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(status)
-    raise typer.Exit(status)
+    leave(int(ExitStatus.FAILED if not interactive and not all_right else ExitStatus.OK))
 
 
 def stats(

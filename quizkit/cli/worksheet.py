@@ -11,6 +11,7 @@ from pathlib import Path
 
 import typer
 
+from quizkit.cli.leave import leave
 from quizkit.worksheet.formats import ExportFormat, Format
 
 LEVEL_HELP = "Difficulty levels: 1, 2, 3, a range such as 1-2, or a list such as 1,3."
@@ -44,7 +45,6 @@ def worksheet(
     from quizkit.bank.bank import Bank
     from quizkit.ui.console import make_console
     from quizkit.ui.worksheet import render_written
-    from quizkit.worksheet.build import build_worksheet
     from quizkit.worksheet.output import make_worksheet
     from quizkit.worksheet.select import Selection, format_levels, parse_levels
 
@@ -54,9 +54,11 @@ def worksheet(
     unique = list(dict.fromkeys(formats))
     out_dir = out if out is not None else Path(f"worksheet-s{chosen}")
     built, written = make_worksheet(
-        lambda truths: build_worksheet(
-            bank, selection, seed=chosen, versions=versions, title=title, truths=truths
-        ),
+        bank,
+        selection,
+        seed=chosen,
+        versions=versions,
+        title=title,
         formats=unique,
         out_dir=out_dir,
     )
@@ -68,6 +70,7 @@ def worksheet(
     render_written(
         make_console(), built, written, out_dir, command=" ".join(map(shlex.quote, again))
     )
+    leave(0)
 
 
 def export(
@@ -108,12 +111,13 @@ def export(
     target = out if out is not None else Path(default)
     if str(target) == "-":
         typer.echo(result.text, nl=False)
-        return
+        leave(0)
     try:
         target.write_text(result.text, encoding="utf-8")
     except OSError as error:
         raise UsageError(f"{target}: cannot write: {error.strerror}") from None
     render_export(make_console(), result, str(target))
+    leave(0)
 
 
 def register(app: typer.Typer) -> None:

@@ -9,13 +9,17 @@ fast as copying, rather than a second typesetting of every version.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from quizkit.bank.bank import Bank
 from quizkit.errors import UsageError
-from quizkit.worksheet.build import Version, Worksheet
+from quizkit.worksheet.build import Version, Worksheet, build_version, build_worksheet
 from quizkit.worksheet.formats import Format
+from quizkit.worksheet.select import Selection
 from quizkit.worksheet.sheet import render_answer_sheet, sheet_filename
 
 
@@ -86,25 +90,36 @@ def planned_files(worksheet: Worksheet, formats: Sequence[Format]) -> list[tuple
     return names
 
 
-def render_files(worksheet: Worksheet, formats: Sequence[Format], *, key: bool) -> dict[str, bytes]:
-    """The keys (``key``) or the students' sheets of every version, single and combined.
+def render_files(
+    worksheet: Worksheet,
+    formats: Sequence[Format],
+    *,
+    key: bool,
+    ready: Mapping[str, bytes] | None = None,
+) -> dict[str, bytes]:
+    """The keys (``key``) or the students' sheets of every version, single and combined;
+    files already in ``ready`` are reused, not rendered again.
 
     JSON always holds the answers, so it is rendered with the keys (named ``worksheet-*``).
     """
+    done = ready or {}
     contents: dict[str, bytes] = {}
     for fmt in formats:
         if fmt is Format.JSON and not key:
             continue
         keyed = key and fmt is not Format.JSON
         stem, all_stem = ("key", "keys") if keyed else ("worksheet", "worksheets")
+        names = [f"{stem}-{v.id}.{fmt.value}" for v in worksheet.versions]
         singles = {
-            f"{stem}-{v.id}.{fmt.value}": render(worksheet, (v,), fmt, key=keyed)
-            for v in worksheet.versions
+            name: done[name] if name in done else render(worksheet, (v,), fmt, key=keyed)
+            for name, v in zip(names, worksheet.versions, strict=True)
         }
         contents.update(singles)
         if len(worksheet.versions) > 1:
             name = f"{all_stem}-s{worksheet.seed}-all.{fmt.value}"
-            if fmt is Format.PDF:
+            if name in done:
+                contents[name] = done[name]
+            elif fmt is Format.PDF:
                 contents[name] = _combined_pdf(worksheet, list(singles.values()), key=keyed)
             else:
                 contents[name] = render(worksheet, worksheet.versions, fmt, key=keyed)
@@ -123,25 +138,46 @@ def _combined_pdf(worksheet: Worksheet, singles: list[bytes], *, key: bool) -> b
 
 
 def make_worksheet(
-    build: Callable[[bool], Worksheet], *, formats: Sequence[Format], out_dir: Path
+    bank: Bank,
+    selection: Selection,
+    *,
+    seed: int,
+    versions: int,
+    title: str | None,
+    formats: Sequence[Format],
+    out_dir: Path,
 ) -> tuple[Worksheet, list[Written]]:
-    """Build and write a worksheet, typesetting the students' sheets while torch loads.
+    """Build and write a worksheet, overlapping torch's start-up and the truths with Typst.
 
-    ``build(truths)`` builds the worksheet, blank when ``truths`` is false. The students' sheets
-    show no answers, so they are rendered from the blank build while a background thread
-    imports torch (Typst releases the GIL while it compiles); the keys follow once the truths
-    are computed. The files are the same as :func:`write_worksheet` alone would write.
+    The students' sheets show no answers, so they are typeset from a blank build while a
+    background thread imports torch (Typst releases the GIL while it compiles). Then each
+    version's truths are computed while the previous version's key PDF compiles. The files are
+    byte for byte those :func:`write_worksheet` alone would write for the same worksheet.
     """
-    import threading
-
     from quizkit.bank.truth_loader import load_truth_engine
 
     loader = threading.Thread(target=load_truth_engine, name="quizkit-torch", daemon=True)
     loader.start()
-    students = render_files(build(False), formats, key=False)
+    blank = build_worksheet(
+        bank, selection, seed=seed, versions=versions, title=title, truths=False
+    )
+    ready = render_files(blank, formats, key=False)
     loader.join()
-    worksheet = build(True)
-    return worksheet, write_worksheet(worksheet, formats=formats, out_dir=out_dir, ready=students)
+    full: list[Version] = []
+    keys: dict[str, Future[bytes]] = {}
+    with ThreadPoolExecutor(max_workers=1) as typesetter:
+        for version in blank.versions:
+            built = build_version(
+                blank.templates, seed=seed, version=version.number, bank=blank.bank
+            )
+            full.append(built)
+            if Format.PDF in formats:
+                keys[f"key-{built.id}.pdf"] = typesetter.submit(
+                    render, blank, (built,), Format.PDF, key=True
+                )
+        ready.update({name: future.result() for name, future in keys.items()})
+    worksheet = replace(blank, versions=tuple(full))
+    return worksheet, write_worksheet(worksheet, formats=formats, out_dir=out_dir, ready=ready)
 
 
 def write_worksheet(
@@ -159,8 +195,9 @@ def write_worksheet(
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise UsageError(f"{out_dir}: cannot create the output folder: {error.strerror}") from None
-    students = ready if ready is not None else render_files(worksheet, formats, key=False)
-    contents = {**students, **render_files(worksheet, formats, key=True)}
+    contents = dict(ready or {})
+    for key in (False, True):
+        contents.update(render_files(worksheet, formats, key=key, ready=contents))
     for version in worksheet.versions:
         contents[sheet_filename(version)] = render_answer_sheet(worksheet, version).encode()
     written = []
