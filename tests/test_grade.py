@@ -5,7 +5,10 @@ schemas, the step summary), atomic output, ``classroom init``."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import stat
+import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -278,6 +281,20 @@ def test_output_is_written_atomically_over_a_file_a_student_put_there(tmp_path: 
     write_atomic(target, '{"score": 0}\n')
     assert target.read_text() == '{"score": 0}\n'
     assert [p.name for p in tmp_path.iterdir()] == ["results.json"]
+
+
+def test_output_to_a_device_or_pipe_is_written_into_it_not_replaced(tmp_path: Path) -> None:
+    # `-o /dev/null` as root once replaced the device with a regular file; a FIFO stands in.
+    fifo = tmp_path / "report.pipe"
+    os.mkfifo(fifo)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text()))
+    reader.start()
+    write_atomic(fifo, "<testsuites/>\n")
+    reader.join(timeout=10)
+    assert received == ["<testsuites/>\n"]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["report.pipe"]
 
 
 def test_gradescope_output_to_a_file_and_text_report_on_stdout(tmp_path: Path) -> None:

@@ -17,6 +17,11 @@ class ReportWriteError(QuizkitError):
 
 
 def write_atomic(path: Path, text: str) -> None:
+    if path.exists() and not path.is_file():
+        # A device or pipe (/dev/null, /dev/stdout, a FIFO): replacing it would destroy it
+        # (as root, /dev/null itself), so write into it instead.
+        _write_in_place(path, text)
+        return
     directory = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
@@ -32,4 +37,12 @@ def write_atomic(path: Path, text: str) -> None:
     except OSError as error:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        raise ReportWriteError(f"{path}: cannot write ({error.strerror or error})") from None
+
+
+def _write_in_place(path: Path, text: str) -> None:
+    try:
+        with path.open("w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except OSError as error:
         raise ReportWriteError(f"{path}: cannot write ({error.strerror or error})") from None
