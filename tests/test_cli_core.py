@@ -11,6 +11,8 @@ import typer
 from typer.testing import CliRunner
 
 from quizkit.cli.main import app
+from quizkit.explain import explain
+from quizkit.zoo import ENTRIES, ZOO_NAMES
 
 runner = CliRunner()
 
@@ -170,3 +172,15 @@ def test_leave_skips_torch_teardown_only_for_the_real_command() -> None:
     with pytest.raises(typer.Exit) as caught:  # in-process callers (tests) get a normal exit
         leave(1)
     assert caught.value.exit_code == 1
+
+
+@pytest.mark.parametrize("name", ZOO_NAMES)
+def test_explain_works_on_every_zoo_model_with_the_published_figures(name: str) -> None:
+    entry = ENTRIES[name]
+    report = explain(name, entry.input_shape)
+    assert report.output_shape == [1, entry.num_classes]
+    assert sum(row.params for row in report.layers) == report.params
+    if entry.published_params is not None:
+        assert report.params == entry.published_params
+    if entry.published_gflops is not None:
+        assert round(report.macs / 1e9, 2) == entry.published_gflops
