@@ -7,8 +7,9 @@ from collections import Counter
 import pytest
 from test_worksheet_common import fixture_bank
 
+from quizkit.bank.levels import format_levels, parse_levels
 from quizkit.errors import UnknownQuestionError, UsageError
-from quizkit.worksheet.select import Selection, format_levels, parse_levels, select_templates
+from quizkit.worksheet.select import Selection, select_templates
 
 
 @pytest.mark.parametrize(

@@ -43,10 +43,11 @@ def worksheet(
 ) -> None:
     """Printable worksheets and exams: one version per student, answer keys and answer sheets."""
     from quizkit.bank.bank import Bank
+    from quizkit.bank.levels import format_levels, parse_levels
     from quizkit.ui.console import make_console
     from quizkit.ui.worksheet import render_written
     from quizkit.worksheet.output import make_worksheet
-    from quizkit.worksheet.select import Selection, format_levels, parse_levels
+    from quizkit.worksheet.select import Selection
 
     chosen = seed if seed is not None else random.SystemRandom().randrange(10**6)
     selection = Selection(topics=tuple(topics or ()), count=count, levels=parse_levels(level))
@@ -93,11 +94,11 @@ def export(
 ) -> None:
     """Export the bank for a learning-management system: one question per variant."""
     from quizkit.bank.bank import Bank
+    from quizkit.bank.levels import parse_levels
     from quizkit.errors import UsageError
     from quizkit.ui.console import make_console
     from quizkit.ui.worksheet import render_export
     from quizkit.worksheet.lms import export_bank
-    from quizkit.worksheet.select import parse_levels
 
     result = export_bank(
         Bank(),

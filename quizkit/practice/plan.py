@@ -27,6 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from quizkit.bank import levels
 from quizkit.bank.model import Template
 from quizkit.bank.question import Question, make_question
 from quizkit.errors import TemplateError, UsageError
@@ -57,22 +58,11 @@ FIRST_SESSION_LEVEL_WEIGHT = {1: 4.0, 2: 1.0, 3: 0.25}
 
 
 def parse_levels(text: str | None) -> set[int] | None:
-    """``"1"``, ``"1-2"``, ``"2,3"`` (and ``"1,3-3"``) -> a set of levels in 1..3; None -> all."""
+    """``--level`` for a session: None (or blank) means every level; see
+    :func:`quizkit.bank.levels.parse_levels` for the accepted forms."""
     if text is None or not text.strip():
         return None
-    levels: set[int] = set()
-    for part in text.replace(" ", "").split(","):
-        low, dash, high = part.partition("-")
-        try:
-            first, last = int(low), int(high if dash else low)
-        except ValueError:
-            raise UsageError(
-                f"--level {text!r}: expected levels 1-3 as 1, 1-2 or 2,3; {part!r} is not one"
-            ) from None
-        if not 1 <= first <= last <= 3:
-            raise UsageError(f"--level {text!r}: levels run from 1 (easy) to 3 (hard)")
-        levels.update(range(first, last + 1))
-    return levels
+    return set(levels.parse_levels(text))
 
 
 def template_weight(

@@ -13,15 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import random
-import re
 from dataclasses import dataclass, field
 
 from quizkit.bank.bank import Bank
+from quizkit.bank.levels import ALL_LEVELS, format_levels
 from quizkit.bank.model import Template
 from quizkit.errors import UsageError
-
-ALL_LEVELS = (1, 2, 3)
-_LEVELS = re.compile(r"^\s*([1-3])\s*(?:-\s*([1-3])\s*)?$")
 
 
 @dataclass(frozen=True)
@@ -41,29 +38,6 @@ class Selection:
     def describe(self) -> str:
         topics = ", ".join(self.topics) if self.topics else "all topics"
         return f"{topics}; levels {format_levels(self.levels)}"
-
-
-def parse_levels(text: str) -> tuple[int, ...]:
-    """``"1-3"`` -> (1, 2, 3); ``"2"`` -> (2,); ``"1,3"`` -> (1, 3). Levels are 1 to 3."""
-    levels: set[int] = set()
-    for part in text.split(","):
-        match = _LEVELS.match(part)
-        if not match:
-            raise UsageError(
-                f"bad level {text!r}: expected a level 1-3, a range such as 1-2, or a list 1,3"
-            )
-        low, high = int(match[1]), int(match[2] or match[1])
-        if low > high:
-            raise UsageError(f"bad level range {part.strip()!r}: {low} is above {high}")
-        levels.update(range(low, high + 1))
-    return tuple(sorted(levels))
-
-
-def format_levels(levels: tuple[int, ...]) -> str:
-    """(1, 2, 3) -> ``"1-3"``; (1, 3) -> ``"1,3"``; (2,) -> ``"2"``."""
-    if len(levels) > 1 and list(levels) == list(range(levels[0], levels[-1] + 1)):
-        return f"{levels[0]}-{levels[-1]}"
-    return ",".join(str(level) for level in levels)
 
 
 @dataclass

@@ -25,12 +25,13 @@ from pathlib import Path
 
 import yaml
 
+from quizkit.bank.levels import format_levels, parse_levels
 from quizkit.bank.model import AnswerKind
 from quizkit.errors import QuizkitError
 from quizkit.worksheet.build import Version, Worksheet
 from quizkit.worksheet.errors import AnswerSheetError
 from quizkit.worksheet.ids import WorksheetId, parse_worksheet_id
-from quizkit.worksheet.select import Selection, format_levels, parse_levels
+from quizkit.worksheet.select import Selection
 
 MAGIC = "answer-sheet"
 _MAGIC_LINE = re.compile(rf"^quizkit:\s*['\"]?{MAGIC}['\"]?\s*$", re.MULTILINE)
@@ -196,7 +197,7 @@ class _Reader:
             selection = Selection(
                 topics=tuple(self._topics(top, root)),
                 count=self._int(top, "count", root),
-                levels=parse_levels(self.scalar(top, "levels", root)),
+                levels=parse_levels(self.scalar(top, "levels", root), option="levels:"),
             )
         except QuizkitError as error:
             if isinstance(error, AnswerSheetError):
