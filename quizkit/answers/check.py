@@ -34,6 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from numbers import Integral, Real
+from typing import Any
 
 from quizkit.answers.formats import COUNT_KINDS, format_any, format_float, format_value
 from quizkit.bank.model import AnswerKind, Tolerance
@@ -108,15 +109,16 @@ def _plain(value: object) -> object:
     if callable(tolist) and not isinstance(value, list | tuple):
         value = tolist()
     if isinstance(value, list):
-        return _flatten(value)
+        return flatten(value)
     return value
 
 
-def _flatten(values: Sequence[object]) -> list[object]:
-    flat: list[object] = []
+def flatten(values: Sequence[Any]) -> list[Any]:
+    """Nested lists and tuples as one flat list, in order."""
+    flat: list[Any] = []
     for item in values:
         if isinstance(item, list | tuple):
-            flat.extend(_flatten(item))
+            flat.extend(flatten(item))
         else:
             flat.append(item)
     return flat

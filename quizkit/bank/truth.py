@@ -33,6 +33,7 @@ from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
 from quizkit import zoo
+from quizkit.answers.check import flatten
 from quizkit.bank.model import AnswerKind, AnswerSpec
 from quizkit.bank.question import Question, Truth
 from quizkit.bank.sampling import FORMULA_GLOBALS
@@ -191,7 +192,7 @@ def _measure_int(ev: _Evaluation) -> Truth:
 def _measure_value(ev: _Evaluation) -> Truth:
     out = _plain(ev.run())
     if isinstance(out, list):
-        return Truth(AnswerKind.VALUE, [float(x) for x in _flatten(out)])
+        return Truth(AnswerKind.VALUE, [float(x) for x in flatten(out)])
     if isinstance(out, bool) or not isinstance(out, int | float):
         raise TemplateError(f"{ev.where}: value answer must be a number or tensor, got {out!r}")
     return Truth(AnswerKind.VALUE, float(out))
@@ -247,13 +248,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, torch.Size):
         return tuple(value)
     return value
-
-
-def _flatten(items: list[Any] | tuple[Any, ...]) -> list[Any]:
-    flat: list[Any] = []
-    for item in items:
-        flat.extend(_flatten(item) if isinstance(item, list | tuple) else [item])
-    return flat
 
 
 def _is_shape(value: Any) -> bool:

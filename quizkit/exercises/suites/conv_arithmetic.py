@@ -15,17 +15,14 @@ from quizkit.exercises.catalog import get_exercise
 from quizkit.exercises.forbidden import ForbiddenSpec
 from quizkit.exercises.spec import Case, Rng, Suite, value_case
 from quizkit.exercises.suites._common import test
-
-
-def _pair(v: Any) -> tuple[int, int]:
-    return (v[0], v[1]) if isinstance(v, tuple | list) else (v, v)
+from quizkit.formulas import pair
 
 
 def conv_size(
     h_w: Any, kernel_size: Any, stride: Any = 1, padding: Any = 0, dilation: Any = 1
 ) -> tuple[int, int]:
-    h, w = _pair(h_w)
-    kh, kw = _pair(kernel_size)
+    h, w = pair(h_w)
+    kh, kw = pair(kernel_size)
     out = F.conv2d(
         torch.zeros(1, 1, h, w),
         torch.zeros(1, 1, kh, kw),
@@ -44,7 +41,7 @@ def pool_size(
     dilation: Any = 1,
     ceil_mode: bool = False,
 ) -> tuple[int, int]:
-    h, w = _pair(h_w)
+    h, w = pair(h_w)
     out = F.max_pool2d(
         torch.zeros(1, 1, h, w),
         kernel_size,
@@ -64,8 +61,8 @@ def transpose_size(
     output_padding: Any = 0,
     dilation: Any = 1,
 ) -> tuple[int, int]:
-    h, w = _pair(h_w)
-    kh, kw = _pair(kernel_size)
+    h, w = pair(h_w)
+    kh, kw = pair(kernel_size)
     out = F.conv_transpose2d(
         torch.zeros(1, 1, h, w),
         torch.zeros(1, 1, kh, kw),
@@ -89,8 +86,8 @@ def params(
 def flops(
     in_channels: int, out_channels: int, kernel_size: Any, output_hw: Any, groups: int = 1
 ) -> int:
-    kh, kw = _pair(kernel_size)
-    oh, ow = _pair(output_hw)
+    kh, kw = pair(kernel_size)
+    oh, ow = pair(output_hw)
     x = torch.zeros(1, in_channels, oh + kh - 1, ow + kw - 1, device="meta")
     weight = torch.zeros(out_channels, in_channels // groups, kh, kw, device="meta")
     with FlopCounterMode(display=False) as counter:
