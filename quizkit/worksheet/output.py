@@ -17,7 +17,7 @@ from pathlib import Path
 
 from quizkit.bank.bank import Bank
 from quizkit.errors import UsageError
-from quizkit.worksheet.build import Version, Worksheet, build_version, build_worksheet
+from quizkit.worksheet.build import Version, Worksheet, build_item, build_worksheet
 from quizkit.worksheet.formats import Format
 from quizkit.worksheet.select import Selection
 from quizkit.worksheet.sheet import render_answer_sheet, sheet_filename
@@ -167,8 +167,8 @@ def make_worksheet(
     keys: dict[str, Future[bytes]] = {}
     with ThreadPoolExecutor(max_workers=1) as typesetter:
         for version in blank.versions:
-            built = build_version(
-                blank.templates, seed=seed, version=version.number, bank=blank.bank
+            built = Version(
+                version.id, tuple(build_item(i.number, i.question) for i in version.items)
             )
             full.append(built)
             if Format.PDF in formats:
