@@ -37,19 +37,6 @@ class AnswerKind(str, Enum):
     CHOICE = "choice"  # multiple choice; the correct option is computed by torch where possible
 
 
-EXACT_KINDS = frozenset(
-    {
-        AnswerKind.SHAPE,
-        AnswerKind.LEGAL,
-        AnswerKind.PARAMS,
-        AnswerKind.FLOPS,
-        AnswerKind.INT,
-        AnswerKind.BOOL,
-        AnswerKind.CHOICE,
-    }
-)
-
-
 class ParamSpec(Strict):
     """The domain of one template parameter. Exactly one of the domain fields is set.
 
