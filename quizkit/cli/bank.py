@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import random
+from typing import TYPE_CHECKING
 
 import typer
 
 from quizkit.cli.leave import leave
 from quizkit.errors import ExitStatus, ValidationFailed
+
+if TYPE_CHECKING:  # rich and the bank load inside the commands
+    from rich.console import Console
+
+    from quizkit.bank.question import Question
 
 
 def topics() -> None:
@@ -47,21 +53,17 @@ def show(
         leave(0)
 
 
-def _show_answer(console: object, question: object) -> None:
-    from rich.console import Console
-
-    from quizkit.answers import accepted_interval, format_value
-    from quizkit.bank.question import Question
+def _show_answer(console: Console, question: Question) -> None:
+    from quizkit.answers import shown_answer
     from quizkit.bank.truth import compute_truth
     from quizkit.ui.bank import render_answer
 
-    assert isinstance(console, Console) and isinstance(question, Question)
     truth = compute_truth(question)
-    spec = question.template.answer
+    shown = shown_answer(question, truth)
     render_answer(
         console,
-        answer=format_value(question.kind, truth.value, options=question.options, unit=spec.unit),
-        accepted=accepted_interval(question.kind, truth.value, spec.tolerance),
+        answer=shown.answer,
+        accepted=shown.accepted,
         solution=question.solution,
         detail=truth.detail,
     )

@@ -394,18 +394,16 @@ class Session:
         seconds: float | None,
         due: datetime | None,
     ) -> Feedback:
-        from quizkit.answers import accepted_interval, format_value
+        from quizkit.answers import shown_answer
 
         question = outcome.question
-        spec = question.template.answer
+        shown = shown_answer(question, truth)
         return Feedback(
             question=question,
             given=given,
             correct=correct,
-            answer=format_value(
-                question.kind, truth.value, options=question.options, unit=spec.unit
-            ),
-            accepted=accepted_interval(question.kind, truth.value, spec.tolerance),
+            answer=shown.answer,
+            accepted=shown.accepted,
             solution=question.solution,
             detail=truth.detail,
             seconds=seconds,

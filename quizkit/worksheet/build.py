@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from quizkit.answers import accepted_interval, format_value
+from quizkit.answers import shown_answer
 from quizkit.bank.bank import Bank
 from quizkit.bank.model import AnswerKind, Template
 from quizkit.bank.question import Question, Truth, make_question
@@ -88,14 +88,8 @@ def build_item(number: int, question: Question, *, truths: bool = True) -> Item:
     from quizkit.bank.truth import compute_truth  # torch loads here, not at import
 
     truth = compute_truth(question)
-    spec = question.template.answer
-    return Item(
-        number=number,
-        question=question,
-        truth=truth,
-        answer=format_value(question.kind, truth.value, options=question.options, unit=spec.unit),
-        accepted=accepted_interval(question.kind, truth.value, spec.tolerance),
-    )
+    shown = shown_answer(question, truth)
+    return Item(number, question, truth, answer=shown.answer, accepted=shown.accepted)
 
 
 def build_version(
