@@ -28,69 +28,61 @@ def gru_truth(input: Any, hx: Any, w_ih: Any, w_hh: Any, b_ih: Any = None, b_hh:
     return torch.gru_cell(input, hx, w_ih, w_hh, b_ih, b_hh)
 
 
-def _lstm(rng: Rng, *, bias: bool, grad: bool = False, dtype: Any = torch.float64) -> Case:
+def _cell(
+    rng: Rng, name: str, *, bias: bool, grad: bool = False, dtype: Any = torch.float64
+) -> Case:
+    """One call of ``lstm_cell`` (4 gates, a cell state ``cx``) or ``gru_cell`` (3 gates)."""
+    lstm = name == "lstm_cell"
+    gates = 4 if lstm else 3
     n, i, h = rng.randint(1, 4), *rng.sizes(2, 2, 6)
-    args = [
-        rng.randn(n, i, dtype=dtype),
-        rng.randn(n, h, dtype=dtype),
-        rng.randn(n, h, dtype=dtype),
-        rng.randn(4 * h, i, dtype=dtype, scale=0.5),
-        rng.randn(4 * h, h, dtype=dtype, scale=0.5),
+    args = [rng.randn(n, i, dtype=dtype), rng.randn(n, h, dtype=dtype)]
+    if lstm:
+        args.append(rng.randn(n, h, dtype=dtype))
+    args += [
+        rng.randn(gates * h, i, dtype=dtype, scale=0.5),
+        rng.randn(gates * h, h, dtype=dtype, scale=0.5),
     ]
     if bias:
-        args += [rng.randn(4 * h, dtype=dtype), rng.randn(4 * h, dtype=dtype)]
+        args += [rng.randn(gates * h, dtype=dtype), rng.randn(gates * h, dtype=dtype)]
     wrt: list[int | str] = list(range(len(args))) if grad else []
-    return call_case(rng, "lstm_cell", lstm_truth, LSTM_NAMES, args, grad_wrt=wrt)
-
-
-def _gru(rng: Rng, *, bias: bool, grad: bool = False, dtype: Any = torch.float64) -> Case:
-    n, i, h = rng.randint(1, 4), *rng.sizes(2, 2, 6)
-    args = [
-        rng.randn(n, i, dtype=dtype),
-        rng.randn(n, h, dtype=dtype),
-        rng.randn(3 * h, i, dtype=dtype, scale=0.5),
-        rng.randn(3 * h, h, dtype=dtype, scale=0.5),
-    ]
-    if bias:
-        args += [rng.randn(3 * h, dtype=dtype), rng.randn(3 * h, dtype=dtype)]
-    wrt: list[int | str] = list(range(len(args))) if grad else []
-    return call_case(rng, "gru_cell", gru_truth, GRU_NAMES, args, grad_wrt=wrt)
+    truth, names = (lstm_truth, LSTM_NAMES) if lstm else (gru_truth, GRU_NAMES)
+    return call_case(rng, name, truth, names, args, grad_wrt=wrt)
 
 
 @test("lstm_cell_matches_torch_with_biases", "lstm_cell", "lstm_cell", 2.0)
 def lstm_bias(rng: Rng) -> Iterator[Case]:
     for i in range(4):
-        yield _lstm(rng, bias=True, dtype=DTYPES[i % 2])
+        yield _cell(rng, "lstm_cell", bias=True, dtype=DTYPES[i % 2])
 
 
 @test("lstm_cell_matches_torch_without_biases", "lstm_cell", "lstm_cell", 1.0)
 def lstm_nobias(rng: Rng) -> Iterator[Case]:
     for _ in range(2):
-        yield _lstm(rng, bias=False)
+        yield _cell(rng, "lstm_cell", bias=False)
 
 
 @test("lstm_cell_gradients_match_autograd", "lstm_cell", "lstm_cell", 2.0)
 def lstm_grad(rng: Rng) -> Iterator[Case]:
     for _ in range(2):
-        yield _lstm(rng, bias=True, grad=True)
+        yield _cell(rng, "lstm_cell", bias=True, grad=True)
 
 
 @test("gru_cell_matches_torch_with_biases", "gru_cell", "gru_cell", 2.0)
 def gru_bias(rng: Rng) -> Iterator[Case]:
     for i in range(4):
-        yield _gru(rng, bias=True, dtype=DTYPES[i % 2])
+        yield _cell(rng, "gru_cell", bias=True, dtype=DTYPES[i % 2])
 
 
 @test("gru_cell_matches_torch_without_biases", "gru_cell", "gru_cell", 1.0)
 def gru_nobias(rng: Rng) -> Iterator[Case]:
     for _ in range(2):
-        yield _gru(rng, bias=False)
+        yield _cell(rng, "gru_cell", bias=False)
 
 
 @test("gru_cell_gradients_match_autograd", "gru_cell", "gru_cell", 2.0)
 def gru_grad(rng: Rng) -> Iterator[Case]:
     for _ in range(2):
-        yield _gru(rng, bias=True, grad=True)
+        yield _cell(rng, "gru_cell", bias=True, grad=True)
 
 
 FORBIDDEN = ForbiddenSpec(
