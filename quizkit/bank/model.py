@@ -100,6 +100,43 @@ class Option(Strict):
     )
 
 
+class Misconception(Strict):
+    """A classic wrong answer: the code that computes it and one sentence naming the mistake.
+
+    The wrong answer is computed at run time like the truth — ``expr`` (an expression) or
+    ``code`` (statements that assign ``answer``) in the truth's namespace (params, lets, torch,
+    ``nn``, ``F``, ``formulas``) — and measured as the question's kind (shape, value, or a
+    number for int/params/flops). ``quizkit validate`` proves for every sampled seed that the
+    question's tolerance *rejects* it; a student answer that the tolerance would accept as
+    this value is named with ``feedback``.
+    """
+
+    name: str = Field(description="short id of the mistake, lower-case words joined by '-'")
+    expr: str | None = Field(None, description="expression computing the wrong answer")
+    code: str | None = Field(None, description="statements that assign the wrong `answer`")
+    feedback: str = Field(
+        description="one sentence, as a teacher names the mistake; may use {placeholders}"
+    )
+
+    @field_validator("name")
+    @classmethod
+    def _name_shape(cls, value: str) -> str:
+        if not IDENTIFIER.match(value):
+            raise ValueError(f"misconception name {value!r} must be lower-case words joined by '-'")
+        return value
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Misconception:
+        if (self.expr is None) == (self.code is None):
+            raise ValueError("give exactly one of expr, code")
+        return self
+
+
+MISCONCEPTION_KINDS = frozenset(
+    {AnswerKind.SHAPE, AnswerKind.PARAMS, AnswerKind.FLOPS, AnswerKind.INT, AnswerKind.VALUE}
+)
+
+
 class AnswerSpec(Strict):
     """The answer kind and the PyTorch code that defines the truth.
 
@@ -201,6 +238,10 @@ class Template(Strict):
     solution: str = Field(
         description="worked derivation with {placeholders}; its final value is {result}"
     )
+    misconceptions: list[Misconception] = Field(
+        default_factory=list,
+        description="classic wrong answers, each proven rejected and named when a student gives it",
+    )
     degenerate_ok: bool = Field(
         False, description="allow zero-size shapes / zero values as answers (otherwise flagged)"
     )
@@ -218,10 +259,23 @@ class Template(Strict):
         known = set(self.params) | set(self.let)
         if self.answer.options:
             known |= {"options"}
-        for field in ("prompt", "hint", "solution"):
-            for name in placeholder_names(getattr(self, field)):
+        texts = {field: getattr(self, field) for field in ("prompt", "hint", "solution")}
+        texts |= {
+            f"misconceptions[{i}].feedback": m.feedback for i, m in enumerate(self.misconceptions)
+        }
+        for field, text in texts.items():
+            for name in placeholder_names(text):
                 if name not in known:
                     raise ValueError(f"{field} uses {{{name}}}, which is not a param or let")
+        if self.misconceptions and self.answer.kind not in MISCONCEPTION_KINDS:
+            raise ValueError(
+                f"misconceptions are for number, shape and value answers, not {self.answer.kind.value}"
+            )
+        names = [m.name for m in self.misconceptions]
+        if len(set(names)) != len(names):
+            raise ValueError(
+                f"misconception names repeat: {sorted({n for n in names if names.count(n) > 1})}"
+            )
         needs_result = self.answer.kind not in (AnswerKind.BOOL, AnswerKind.CHOICE)
         if needs_result and "result" not in self.let:
             raise ValueError("let.result is required: the derivation's final answer")

@@ -4,7 +4,9 @@ A template fails when, for any of the sampled seeds: sampling cannot satisfy its
 rendering or the torch code raises; the answer is degenerate (a shape with a zero or negative
 size, zero params/FLOPs, a NaN or infinite value) unless ``degenerate_ok``; or the worked
 derivation's final value ``let.result`` disagrees with the torch truth under the template's
-tolerance (for a choice, ``let.correct`` names another option than torch). Duplicate template ids across the bank also fail.
+tolerance (for a choice, ``let.correct`` names another option than torch); or a misconception's
+answer is accepted by the question's tolerance (the question would not tell the mistake from the
+truth). Duplicate template ids across the bank also fail.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 from quizkit.answers import check_answer
 from quizkit.bank.bank import Bank
 from quizkit.bank.model import AnswerKind, Template
-from quizkit.bank.question import make_question
+from quizkit.bank.question import Truth, make_question
 from quizkit.errors import QuizkitError
 
 
@@ -98,7 +100,10 @@ def validate_template(template: Template, *, topic: str, samples: int) -> Templa
             answers.add(repr(truth.value))
             report.problems.extend(
                 Problem(question_id, message)
-                for message in _check_truth(template, question.lets, truth.value)
+                for message in [
+                    *_check_truth(template, question.lets, truth.value),
+                    *_check_misconceptions(template, truth),
+                ]
             )
         if len(report.problems) >= 3:
             break
@@ -120,6 +125,19 @@ def _check_truth(template: Template, lets: dict[str, Any], truth: Any) -> list[s
         if not verdict.correct:
             problems.append(
                 f"worked solution gives {verdict.given}, torch gives {verdict.expected}"
+            )
+    return problems
+
+
+def _check_misconceptions(template: Template, truth: Truth) -> list[str]:
+    """Each misconception's answer must be *rejected* under the question's own tolerance."""
+    problems = []
+    for wrong in truth.misconceptions:
+        verdict = check_answer(truth.kind, truth.value, wrong.value, template.answer.tolerance)
+        if verdict.correct:
+            problems.append(
+                f"misconception {wrong.name} gives {verdict.given}, which the tolerance accepts "
+                f"for the truth {verdict.expected}: constrain the params so they differ"
             )
     return problems
 
