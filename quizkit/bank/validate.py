@@ -42,6 +42,7 @@ class TemplateReport:
     samples: int
     problems: list[Problem] = field(default_factory=list)
     distinct_answers: int = 0
+    misconceptions: int = 0
 
     @property
     def ok(self) -> bool:
@@ -60,6 +61,27 @@ class ValidationReport:
     @property
     def failed(self) -> list[TemplateReport]:
         return [t for t in self.templates if not t.ok]
+
+    def as_json(self) -> dict[str, Any]:
+        """The documented form of ``quizkit validate --json``."""
+        return {
+            "ok": self.ok,
+            "templates": len(self.templates),
+            "samples": sum(t.samples for t in self.templates),
+            "misconceptions": sum(t.misconceptions for t in self.templates),
+            "templates_with_misconceptions": sum(1 for t in self.templates if t.misconceptions),
+            "seconds": round(self.seconds, 2),
+            "failures": [
+                {
+                    "template": t.template_id,
+                    "topic": t.topic,
+                    "question": p.question_id,
+                    "problem": p.message,
+                }
+                for t in self.templates
+                for p in t.problems
+            ],
+        }
 
 
 def validate_bank(
@@ -90,7 +112,9 @@ def validate_template(template: Template, *, topic: str, samples: int) -> Templa
     """Check ``samples`` seeds (0..samples-1) of one template; stop at its first 3 problems."""
     from quizkit.bank.truth import compute_truth
 
-    report = TemplateReport(template.id, topic, samples)
+    report = TemplateReport(
+        template.id, topic, samples, misconceptions=len(template.misconceptions)
+    )
     answers: set[str] = set()
     for seed in range(samples):
         question_id = f"{template.id}@{seed}"
