@@ -73,3 +73,26 @@ def render_result(console: Console, result: ExerciseResult, path: str) -> None:
 def render_json(console: Console, result: ExerciseResult) -> None:
     """Exactly one JSON object on one line (the documented schema)."""
     console.file.write(json.dumps(result.to_json_dict()) + "\n")
+
+
+def render_notebook_check(
+    console: Console,
+    result: ExerciseResult | None,
+    notebook: str,
+    unsaved: list[str],
+    *,
+    error: str = "",
+) -> None:
+    """The check cell's output: a warning when the kernel ran code the saved notebook does not
+    hold, then the result table (rich renders it as HTML in Jupyter), or one error line."""
+    if error or result is None:
+        console.print(f"[bold red]quizkit: error:[/] {escape(error)}")
+        return
+    if unsaved:
+        names = ", ".join(unsaved)
+        console.print(
+            f"[bold yellow]warning:[/] the code you ran for {escape(names)} differs from the "
+            f"saved {escape(notebook)}, and the saved file is what is checked: save the "
+            "notebook (Ctrl+S / Cmd+S) and run this cell again"
+        )
+    render_result(console, result, notebook)
