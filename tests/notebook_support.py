@@ -42,19 +42,27 @@ def code_notebook(source: str, name: str, *, minor: int = 5) -> Any:
         v4.new_code_cell("%%bash\necho 'not python either' ("),
     ]
     starter = starter_notebook(name, f"{name}.ipynb")
-    helpers = [
+    code = [c for c in starter.cells if c.cell_type == "code"]
+    demo = [  # the starter's imports, its example helpers and the call
         c
-        for c in starter.cells
-        if c.cell_type == "code" and "_show" in c.source or c.source.startswith("_examples")
+        for c in code
+        if all(isinstance(s, ast.Import | ast.ImportFrom) for s in ast.parse(c.source).body)
+        or "def _show" in c.source
+        or c.source.startswith("_examples")
     ]
-    cells += [v4.new_code_cell(c.source) for c in helpers if CHECK_TAG not in c.metadata.get("tags", [])]
+    assert not any(CHECK_TAG in c.metadata.get("tags", []) for c in demo)
+    cells += [v4.new_code_cell(c.source) for c in demo]
     stale = v4.new_output("stream", name="stdout", text="an old output\n")
     for cell in cells:
         if cell.cell_type == "code":
             cell.outputs = [stale]
             cell.execution_count = 7
     notebook = v4.new_notebook(cells=cells)
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     if minor < 5:
         notebook.nbformat_minor = minor
         for cell in notebook.cells:

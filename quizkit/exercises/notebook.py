@@ -23,6 +23,7 @@ This module is torch-free; :func:`check_file` imports the runner when called.
 from __future__ import annotations
 
 import ast
+import json
 import os
 import re
 import tempfile
@@ -102,26 +103,29 @@ def read_notebook(path: Path) -> Any:
     """The notebook at ``path`` as an nbformat 4 ``NotebookNode``, validated against its schema
     (any 4.x minor). Raises :class:`NotebookError` with one line naming the file."""
     import nbformat
-    from nbformat.reader import NotJSONError
 
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise NotebookError(f"{path}: cannot read the notebook ({error})") from None
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # nbformat warns (and logs) where we raise below
-            notebook = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
-    except NotJSONError:
+        data = json.loads(text)
+    except ValueError:
         raise NotebookError(f"{path}: not a Jupyter notebook (the file is not JSON)") from None
-    except Exception as error:  # nbformat raises assorted errors for JSON of the wrong shape
-        raise NotebookError(f"{path}: not a Jupyter notebook ({_first_line(error)})") from None
-    major = notebook.get("nbformat") if isinstance(notebook, dict) else None
+    major = data.get("nbformat") if isinstance(data, dict) else None
+    if not isinstance(data, dict) or ("cells" not in data and major is None):
+        raise NotebookError(f"{path}: not a Jupyter notebook (no cells and no nbformat)")
     if major != 4:
         raise NotebookError(
             f"{path}: nbformat {major} notebooks are not supported; open and save it in a "
             "current Jupyter (nbformat 4)"
         )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # nbformat warns (and logs) where we raise below
+            notebook = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
+    except Exception as error:  # nbformat raises assorted errors for JSON of the wrong shape
+        raise NotebookError(f"{path}: not a Jupyter notebook ({_first_line(error)})") from None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -378,22 +382,21 @@ def check_here(
     shell = _ipython()
     if shell is None:
         return None
+    from IPython.display import display
+
+    from quizkit.exercises.catalog import get_exercise
     from quizkit.exercises.sandbox import Limits
-    from quizkit.ui.console import make_console
-    from quizkit.ui.exercise import render_notebook_check
+    from quizkit.ui.exercise import notebook_check_bundle
 
-    console = make_console()
     try:
-        from quizkit.exercises.catalog import get_exercise
-
         info = get_exercise(exercise)
         found = _notebook_path(shell.user_ns, path)
         unsaved = unsaved_functions(found, _kernel_inputs(shell), info.api)
         result = check_file(exercise, found, seed=seed, limits=Limits(timeout=timeout))
     except QuizkitError as error:
-        render_notebook_check(console, None, "", [], error=error.message)
+        display(notebook_check_bundle(None, "", [], error=error.message), raw=True)
         return None
-    render_notebook_check(console, result, found.name, unsaved)
+    display(notebook_check_bundle(result, found.name, unsaved), raw=True)
     return result
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 from rich.console import Console
@@ -32,7 +33,11 @@ def render_catalog(console: Console, exercises: tuple[ExerciseInfo, ...]) -> Non
     console.print("Start one with: quizkit exercise start NAME -o FILE")
 
 
-def render_result(console: Console, result: ExerciseResult, path: str) -> None:
+def render_result(
+    console: Console, result: ExerciseResult, path: str, *, reproduce: str = ""
+) -> None:
+    """The result table, points per group, every failure in full, and the verdict line;
+    ``reproduce`` says how to re-run with the same seed (default: ``--seed N``)."""
     table = Table(title=f"{result.exercise}: {escape(path)} (seed {result.seed})")
     table.add_column("group")
     table.add_column("test")
@@ -66,7 +71,7 @@ def render_result(console: Console, result: ExerciseResult, path: str) -> None:
     verdict = "[bold green]all tests passed[/]" if result.passed else "[bold red]not yet[/]"
     console.print(
         f"{verdict}: {result.score:g}/{result.max_score:g} points; "
-        f"reproduce with --seed {result.seed}"
+        f"reproduce with {escape(reproduce or f'--seed {result.seed}')}"
     )
 
 
@@ -95,4 +100,34 @@ def render_notebook_check(
             f"saved {escape(notebook)}, and the saved file is what is checked: save the "
             "notebook (Ctrl+S / Cmd+S) and run this cell again"
         )
-    render_result(console, result, notebook)
+    render_result(console, result, notebook, reproduce=f"check_here(..., seed={result.seed})")
+
+
+_NOTEBOOK_HTML = (
+    '<pre style="white-space:pre;overflow-x:auto;line-height:normal;'
+    "font-family:Menlo,'DejaVu Sans Mono',consolas,'Courier New',monospace\">{code}</pre>"
+)
+
+
+def notebook_check_bundle(
+    result: ExerciseResult | None,
+    notebook: str,
+    unsaved: list[str],
+    *,
+    error: str = "",
+    width: int = 100,
+) -> dict[str, str]:
+    """The check cell's output as one Jupyter display bundle: ``text/html`` (the coloured
+    tables, inline styles) and ``text/plain`` (the same text without any terminal escapes)."""
+    console = Console(
+        file=io.StringIO(),
+        record=True,
+        width=width,
+        force_terminal=True,
+        force_jupyter=False,
+        color_system="truecolor",
+        highlight=False,
+    )
+    render_notebook_check(console, result, notebook, unsaved, error=error)
+    html = console.export_html(inline_styles=True, code_format=_NOTEBOOK_HTML, clear=False)
+    return {"text/plain": console.export_text(styles=False), "text/html": html}
