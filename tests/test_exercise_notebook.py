@@ -30,7 +30,7 @@ from quizkit.exercises.notebook import (
     strip_ipython,
     unsaved_functions,
 )
-from quizkit.exercises.runner import ExerciseFileError, check_exercise
+from quizkit.exercises.runner import ExerciseFileError, check_exercise, load_suite
 from quizkit.exercises.sandbox import Limits
 from quizkit.exercises.starter_notebook import maths_page, starter_notebook
 from quizkit.grade.discover import discover
@@ -466,3 +466,117 @@ def test_the_same_limits_apply_to_notebooks(tmp_path: Path) -> None:
     assert result.tests[0].status is TestStatus.TIMEOUT
     assert {t.status for t in result.tests} <= {TestStatus.TIMEOUT}
     assert sum(t.seconds for t in result.tests) < 30
+
+
+# ---------------------------------------------------------------- a real Jupyter kernel
+
+
+def _outputs_text(cell: Any) -> str:
+    """Every string in the cell's outputs (stream text, every MIME type), joined."""
+
+    def strings(value: Any) -> list[str]:
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, dict):
+            return [s for v in value.values() for s in strings(v)]
+        if isinstance(value, list):
+            return [s for v in value for s in strings(v)]
+        return []
+
+    return "\n".join(strings(cell.get("outputs", [])))
+
+
+@pytest.mark.slow
+def test_the_starter_notebook_runs_in_a_jupyter_kernel_and_its_check_cell_reports(
+    tmp_path: Path,
+) -> None:
+    from nbclient import NotebookClient
+
+    path = write_notebook(starter_notebook("conv2d", "conv2d.ipynb"), tmp_path / "conv2d.ipynb")
+    notebook = read_notebook(path)
+    client = NotebookClient(
+        notebook,
+        timeout=180,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(tmp_path)}},  # the kernel's cwd: the notebook's
+    )
+    check = len(notebook.cells) - 1
+    (function,) = [i for i, c in enumerate(notebook.cells) if c.source.startswith("def conv2d")]
+    with client.setup_kernel():
+        for index, cell in enumerate(notebook.cells):
+            client.execute_cell(cell, index)  # raises CellExecutionError if a cell fails
+
+        # top to bottom: the examples say "not implemented yet", the check cell shows one
+        # table with every test failing on the starter's NotImplementedError
+        examples = next(c for c in notebook.cells if c.source.strip() == "_examples()")
+        assert "not implemented yet" in _outputs_text(examples)
+        (bundle,) = notebook.cells[check].outputs
+        assert bundle.output_type == "display_data"
+        plain, html = bundle.data["text/plain"], bundle.data["text/html"]
+        suite = load_suite("conv2d")
+        for test in suite.tests:
+            assert test.name in plain and test.name in html
+        max_points = sum(t.points for t in suite.tests)
+        assert f"not yet: 0/{max_points:g} points" in plain
+        assert "NotImplementedError: conv2d: conv2d (at conv2d.ipynb, cell " in plain
+        assert "<pre" in html and "color:" in html and "error" in html
+        assert not any("\x1b" in _outputs_text(c) for c in notebook.cells)  # no raw ANSI
+
+        # the student fills in conv2d and runs it but forgets to save: the check warns
+        notebook.cells[function].source = (SOLUTIONS / "conv2d.py").read_text()
+        client.execute_cell(notebook.cells[function], function)
+        client.execute_cell(notebook.cells[check], check)
+        (bundle,) = notebook.cells[check].outputs
+        assert "warning: the code you ran for conv2d differs from the saved" in " ".join(
+            bundle.data["text/plain"].split()
+        )
+        assert "not yet" in bundle.data["text/plain"]
+
+        # saved: every test passes, from inside the kernel
+        write_notebook(notebook, path)
+        client.execute_cell(notebook.cells[check], check)
+        (bundle,) = notebook.cells[check].outputs
+        assert "warning" not in bundle.data["text/plain"]
+        assert (
+            f"all tests passed: {max_points:g}/{max_points:g} points" in bundle.data["text/plain"]
+        )
+
+
+def test_classroom_init_finds_the_notebooks_of_a_template_repository(tmp_path: Path) -> None:
+    from quizkit.grade.classroom import assignment_exercises
+
+    write_notebook(starter_notebook("softmax", "softmax.ipynb"), tmp_path / "softmax.ipynb")
+    (tmp_path / "linear.py").write_text(starter_source("linear"))
+    assert assignment_exercises(tmp_path, None) == ["softmax", "linear"]
+
+
+def test_a_check_cell_that_lost_its_tag_is_dropped_too(tmp_path: Path) -> None:
+    source = (SOLUTIONS / "broadcasting.py").read_text()
+    path = _notebook(
+        tmp_path / "broadcasting.ipynb",
+        v4.new_code_cell(source),
+        v4.new_code_cell(  # typed into a new cell: no quizkit-check tag
+            "%time 1\nimport quizkit.exercises.notebook\n"
+            'r = quizkit.exercises.notebook.check_here("broadcasting")'
+        ),
+    )
+    assert "quizkit" not in notebook_source(path).source
+    result = check_file("broadcasting", path, seed=0)
+    assert result.passed, [t.message for t in result.tests]
+
+
+def test_quizkit_used_beside_student_code_is_still_refused(tmp_path: Path) -> None:
+    source = (SOLUTIONS / "broadcasting.py").read_text()
+    sneaky = "from quizkit.exercises.notebook import check_here\nx = 1\ncheck_here('broadcasting')"
+    path = _notebook(
+        tmp_path / "broadcasting.ipynb", v4.new_code_cell(source), v4.new_code_cell(sneaky)
+    )
+    result = check_file("broadcasting", path, seed=0)
+    assert {t.status for t in result.tests} == {TestStatus.FORBIDDEN}
+    assert "quizkit (cell 2, line 1)" in result.tests[0].message
+
+
+def test_check_here_does_nothing_outside_a_kernel() -> None:
+    from quizkit.exercises.notebook import check_here
+
+    assert check_here("broadcasting", "nowhere.ipynb") is None

@@ -11,7 +11,8 @@ not Python or must not run in a grader:
   (``%%time``, ``%%bash``, ``%%writefile``: its body may not even be Python) is dropped whole.
   A dropped line becomes ``pass`` at its indentation, so blocks stay valid and lines keep
   their numbers;
-- the cell tagged :data:`CHECK_TAG` (the check cell of a starter notebook) is dropped.
+- the check cell is dropped: the cell tagged :data:`CHECK_TAG` (as starter notebooks write
+  it), and any cell that only imports and calls :func:`check_here`.
 
 Cells are numbered from 1 counting every cell, Markdown included, top to bottom, as a reader
 counts them; every line number in a message (syntax errors, tracebacks, forbidden calls) is
@@ -152,10 +153,37 @@ def code_cells(notebook: Any) -> list[CodeCell]:
         if cell.get("cell_type") != "code":
             continue
         tags = cell.get("metadata", {}).get("tags", [])
-        if CHECK_TAG in tags:
+        source = _normalize_newlines(cell.get("source", ""))
+        if CHECK_TAG in tags or is_check_cell(source):
             continue
-        out.append(CodeCell(number, _normalize_newlines(cell.get("source", ""))))
+        out.append(CodeCell(number, source))
     return out
+
+
+def is_check_cell(source: str) -> bool:
+    """A cell that only imports and calls :func:`check_here` (a check cell whose tag was lost,
+    e.g. typed or pasted into a new cell). It is dropped like the tagged one: the grader
+    would otherwise see a submission reaching into ``quizkit``."""
+    try:
+        tree = ast.parse("\n".join(strip_ipython(source)) + "\n")
+    except (SyntaxError, ValueError):
+        return False
+    calls = 0
+    for stmt in tree.body:
+        if isinstance(stmt, ast.ImportFrom) and stmt.module == __name__:
+            continue
+        if isinstance(stmt, ast.Import) and all(a.name == __name__ for a in stmt.names):
+            continue
+        if isinstance(stmt, ast.Expr | ast.Assign) and isinstance(stmt.value, ast.Call):
+            func = stmt.value.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            if name == "check_here":
+                calls += 1
+                continue
+        if isinstance(stmt, ast.Pass):  # a dropped magic line
+            continue
+        return False
+    return calls > 0
 
 
 def _normalize_newlines(text: str) -> str:
