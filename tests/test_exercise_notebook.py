@@ -115,6 +115,35 @@ def test_percent_and_bang_inside_strings_brackets_and_continuations_stay_python(
     assert lines[-1] == "pass"
 
 
+IPYTHON_CELLS = [
+    "%matplotlib inline\nimport torch\n!pip install x\nfiles = !ls\nt = %timeit -o f()\nconv2d?\n??torch\nx = 1",
+    "for i in range(2):\n    !echo $i\n    %time y = i\nz = 2",
+    'doc = """\n!inside\n%inside\n"""\ntotal = (a\n % b)\nflag = a \\\n    != b\n%who',
+    "  x = 1\n  %time y = 2\n  z = 3",
+    ">>> x = 1\n>>> for i in range(2):\n...     print(i)",
+    "In [1]: x = 1\n   ...: y = 2",
+    "a, b = %sx echo 1 2\nc = a",
+    "x = 'it''s' + \"%d\" % 3\n%time x",
+    "def f():\n    %time pass\n    return 1",
+    "s = f'{x!r}'\n!ls",
+    "x = [1,\n!2]",
+]
+
+
+@pytest.mark.parametrize("cell", IPYTHON_CELLS)
+def test_ipython_syntax_is_found_exactly_where_ipython_itself_finds_it(cell: str) -> None:
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    theirs = TransformerManager().transform_cell(cell).rstrip("\n").split("\n")
+    mine = strip_ipython(cell)
+    assert len(mine) == len(theirs)
+    for line, their_line in zip(mine, theirs, strict=True):
+        if "get_ipython()" in their_line:
+            assert line.strip() == "pass", (line, their_line)
+        else:
+            assert line == their_line
+
+
 # ---------------------------------------------------------------- reading and converting
 
 

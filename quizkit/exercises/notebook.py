@@ -45,6 +45,10 @@ CHECK_TAG = "quizkit-check"  # metadata tag of the cell that checks the notebook
 
 # IPython's own patterns for ``x = !cmd`` and ``x = %magic`` (IPython.core.inputtransformer2).
 _ASSIGN_ESCAPE = re.compile(r"^\s*[\w.]+(\s*,\s*[\w.]+)*\s*=\s*[!%]")
+_PROMPTS = (  # (any line's prompt, the first line's), as IPython strips them
+    (re.compile(r"^(>>>|\.\.\.)( |$)"), re.compile(r"^>>>( |$)")),
+    (re.compile(r"^(In \[\d+\]: |\s*\.{3,}: ?)"), re.compile(r"^(In \[\d+\]: |\s*\.{3,}: ?)")),
+)
 _HELP = re.compile(r"^\s*(\?{1,2}[\w.%]+|[\w.%]+\?{1,2})\s*$")
 
 
@@ -201,6 +205,7 @@ def strip_ipython(source: str) -> list[str]:
     lines = _normalize_newlines(source).split("\n")
     if lines and lines[-1] == "":
         lines.pop()
+    lines = _clean_up(lines)
     first = next((line for line in lines if line.strip()), "")
     if first.startswith("%%"):
         return []
@@ -219,6 +224,24 @@ def strip_ipython(source: str) -> list[str]:
         lexer.feed(line)
         out.append(line)
     return out
+
+
+def _clean_up(lines: list[str]) -> list[str]:
+    """IPython's clean-up before it compiles a cell: an indented first line removes that
+    indentation from every line, and pasted ``>>> ``/``... `` or ``In [3]: `` prompts are
+    stripped (``IPython.core.inputtransformer2.leading_indent``, ``classic_prompt``,
+    ``ipython_prompt``). Blank lines at the top are kept so line numbers stay put."""
+    top = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if top is None:
+        return lines
+    indent = _indent_of(lines[top])
+    if indent:
+        lines = lines[:top] + [s[len(indent) :] if s.startswith(indent) else s for s in lines[top:]]
+    for prompt, initial in _PROMPTS:
+        rest = lines[top:]
+        if initial.match(rest[0]) or (len(rest) > 1 and prompt.match(rest[1])):
+            lines = lines[:top] + [prompt.sub("", s, count=1) for s in rest]
+    return lines
 
 
 def _is_ipython_line(line: str) -> bool:
