@@ -421,15 +421,16 @@ def check_here(
     path: str | os.PathLike[str] | None = None,
     *,
     seed: int | None = None,
-    timeout: float = 10.0,
+    timeout: float | None = None,
 ) -> ExerciseResult | None:
     """Check the running notebook as saved on disk and show the result table in the notebook.
 
     The notebook's path comes from the kernel where the front end tells it (VS Code's
     ``__vsc_ipynb_file__``, Jupyter Server's ``__session__``/``JPY_SESSION_NAME``), else from
     ``path`` (the starter writes its file name there). Code run in the kernel but not saved
-    is named in a warning above the table. Outside an IPython kernel (e.g. a grader importing
-    the notebook's code) this does nothing and returns None."""
+    is named in a warning above the table. ``timeout``: seconds per test (default: that of
+    :class:`~quizkit.exercises.sandbox.Limits`). Outside an IPython kernel (e.g. a grader
+    importing the notebook's code) this does nothing and returns None."""
     shell = _ipython()
     if shell is None:
         return None
@@ -443,7 +444,8 @@ def check_here(
         info = get_exercise(exercise)
         found = _notebook_path(shell.user_ns, path)
         unsaved = unsaved_functions(found, _kernel_inputs(shell), info.api)
-        result = check_file(exercise, found, seed=seed, limits=Limits(timeout=timeout))
+        limits = Limits() if timeout is None else Limits(timeout=timeout)
+        result = check_file(exercise, found, seed=seed, limits=limits)
     except QuizkitError as error:
         display(notebook_check_bundle(None, "", [], error=error.message), raw=True)
         return None
