@@ -42,8 +42,8 @@ runner = CliRunner()
 
 def _notebook(path: Path, *cells: Any, minor: int = 5) -> Path:
     notebook = v4.new_notebook(cells=list(cells))
-    if minor < 5:
-        notebook.nbformat_minor = minor
+    notebook.nbformat_minor = minor
+    if minor < 5:  # cell ids came with 4.5
         for cell in notebook.cells:
             cell.pop("id", None)
     return write_notebook(notebook, path)
@@ -170,7 +170,7 @@ def test_markdown_raw_cells_outputs_and_the_check_cell_are_ignored_and_lines_map
     assert converted.where(6) is None
 
 
-@pytest.mark.parametrize("minor", [0, 1, 2, 3, 4, 5])
+@pytest.mark.parametrize("minor", [0, 1, 2, 3, 4, 5, 9])  # 4.9: a minor not yet published
 def test_every_nbformat_4_minor_is_read(minor: int, tmp_path: Path) -> None:
     path = _notebook(tmp_path / "n.ipynb", v4.new_code_cell("x = 1"), minor=minor)
     assert read_notebook(path).nbformat_minor == minor
@@ -190,8 +190,9 @@ def test_every_nbformat_4_minor_is_read(minor: int, tmp_path: Path) -> None:
         ),
         ('["a list"]', "not a Jupyter notebook"),
         ('{"cells": "x", "metadata": {}, "nbformat": 4, "nbformat_minor": 5}', "not a"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
     ],
-    ids=["empty", "not-json", "nbformat-3", "schema", "list", "cells-not-a-list"],
+    ids=["empty", "not-json", "nbformat-3", "schema", "list", "cells-not-a-list", "deep"],
 )
 def test_a_malformed_notebook_is_a_one_line_error_naming_the_file(
     content: str, words: str, tmp_path: Path

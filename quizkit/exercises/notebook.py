@@ -117,6 +117,8 @@ def read_notebook(path: Path) -> Any:
         data = json.loads(text)
     except ValueError:
         raise NotebookError(f"{path}: not a Jupyter notebook (the file is not JSON)") from None
+    except RecursionError:
+        raise NotebookError(f"{path}: not a Jupyter notebook (JSON nested too deeply)") from None
     major = data.get("nbformat") if isinstance(data, dict) else None
     if not isinstance(data, dict) or ("cells" not in data and major is None):
         raise NotebookError(f"{path}: not a Jupyter notebook (no cells and no nbformat)")
@@ -141,6 +143,8 @@ def read_notebook(path: Path) -> Any:
         raise NotebookError(
             f"{path}: not a valid notebook: {detail}" + (f" (at {where})" if where else "")
         ) from None
+    except Exception as error:  # the validator itself failing on hostile input
+        raise NotebookError(f"{path}: not a valid notebook ({_first_line(error)})") from None
     return notebook
 
 
