@@ -30,7 +30,9 @@ def render_catalog(console: Console, exercises: tuple[ExerciseInfo, ...]) -> Non
     for info in exercises:
         table.add_row(info.name, info.difficulty.value, escape(info.summary))
     console.print(table)
-    console.print("Start one with: quizkit exercise start NAME -o FILE")
+    console.print(
+        "Start one with: quizkit exercise start NAME -o FILE (add --notebook for Jupyter)"
+    )
 
 
 def render_result(
