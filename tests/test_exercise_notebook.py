@@ -585,9 +585,12 @@ def test_a_check_cell_that_lost_its_tag_is_dropped_too(tmp_path: Path) -> None:
     path = _notebook(
         tmp_path / "broadcasting.ipynb",
         v4.new_code_cell(source),
-        v4.new_code_cell(  # typed into a new cell: no quizkit-check tag
+        v4.new_code_cell(  # typed into new cells: no quizkit-check tag
             "%time 1\nimport quizkit.exercises.notebook\n"
             'r = quizkit.exercises.notebook.check_here("broadcasting")'
+        ),
+        v4.new_code_cell(
+            'from quizkit.exercises import notebook\nnotebook.check_here("broadcasting")'
         ),
     )
     assert "quizkit" not in notebook_source(path).source
@@ -604,6 +607,25 @@ def test_quizkit_used_beside_student_code_is_still_refused(tmp_path: Path) -> No
     result = check_file("broadcasting", path, seed=0)
     assert {t.status for t in result.tests} == {TestStatus.FORBIDDEN}
     assert "quizkit (cell 2, line 1)" in result.tests[0].message
+
+
+def test_the_notebook_is_found_from_what_the_front_end_told_the_kernel(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quizkit.exercises.notebook import notebook_path
+
+    monkeypatch.chdir(tmp_path)  # a kernel's cwd is its notebook's folder
+    mine = _notebook(tmp_path / "conv2d-Copy1.ipynb", v4.new_code_cell("x = 1"))
+    _notebook(tmp_path / "conv2d.ipynb", v4.new_code_cell("x = 2"))
+    vscode = {"__vsc_ipynb_file__": str(mine)}
+    assert notebook_path(vscode, "conv2d.ipynb", {}) == mine
+    relative_to_server_root = {"JPY_SESSION_NAME": "course/lab3/conv2d-Copy1.ipynb"}
+    assert notebook_path({}, "conv2d.ipynb", relative_to_server_root).name == mine.name
+    assert notebook_path({"__session__": ""}, "conv2d.ipynb", {}).name == "conv2d.ipynb"
+    with pytest.raises(NotebookError, match=r"gone\.ipynb: no such notebook"):
+        notebook_path({}, "gone.ipynb", {})
+    with pytest.raises(NotebookError, match="cannot tell which notebook"):
+        notebook_path({}, None, {})
 
 
 def test_check_here_does_nothing_outside_a_kernel() -> None:

@@ -178,9 +178,9 @@ def is_check_cell(source: str) -> bool:
         return False
     calls = 0
     for stmt in tree.body:
-        if isinstance(stmt, ast.ImportFrom) and stmt.module == __name__:
+        if isinstance(stmt, ast.ImportFrom) and (stmt.module or "").startswith("quizkit"):
             continue
-        if isinstance(stmt, ast.Import) and all(a.name == __name__ for a in stmt.names):
+        if isinstance(stmt, ast.Import) and all(a.name.startswith("quizkit") for a in stmt.names):
             continue
         if isinstance(stmt, ast.Expr | ast.Assign) and isinstance(stmt.value, ast.Call):
             func = stmt.value.func
@@ -446,7 +446,7 @@ def check_here(
 
     try:
         info = get_exercise(exercise)
-        found = _notebook_path(shell.user_ns, path)
+        found = notebook_path(shell.user_ns, path, dict(os.environ))
         unsaved = unsaved_functions(found, _kernel_inputs(shell), info.api)
         limits = Limits() if timeout is None else Limits(timeout=timeout)
         result = check_file(exercise, found, seed=seed, limits=limits)
@@ -466,18 +466,24 @@ def _ipython() -> Any:
     return shell if shell is not None and hasattr(shell, "user_ns") else None
 
 
-def _notebook_path(user_ns: dict[str, Any], explicit: str | os.PathLike[str] | None) -> Path:
-    candidates = [
-        user_ns.get("__vsc_ipynb_file__"),
-        user_ns.get("__session__"),
-        os.environ.get("JPY_SESSION_NAME"),
-        explicit,
-    ]
+def notebook_path(
+    user_ns: dict[str, Any], explicit: str | os.PathLike[str] | None, environ: dict[str, str]
+) -> Path:
+    """The notebook a kernel runs: what the front end told the kernel (VS Code's absolute
+    ``__vsc_ipynb_file__``; Jupyter Server's ``__session__``/``JPY_SESSION_NAME``, which may
+    be relative to the server's root rather than to the kernel's cwd, the notebook's folder,
+    so its file name there is tried too), else ``explicit``."""
+    told = [user_ns.get("__vsc_ipynb_file__"), user_ns.get("__session__")]
+    told.append(environ.get("JPY_SESSION_NAME"))
+    candidates: list[Path] = []
+    for value in told:
+        if isinstance(value, str) and value:
+            candidates += [Path(value), Path(Path(value).name)]
+    if explicit is not None:
+        candidates.append(Path(explicit))
     for candidate in candidates:
-        if not isinstance(candidate, str | os.PathLike):
-            continue
-        if is_notebook(Path(candidate)) and Path(candidate).is_file():
-            return Path(candidate)
+        if is_notebook(candidate) and candidate.is_file():
+            return candidate
     if explicit is not None:
         raise NotebookError(f"{explicit}: no such notebook; save it first, or pass its path")
     raise NotebookError(
