@@ -486,6 +486,20 @@ def test_grading_a_malformed_notebook_is_an_input_error_and_the_rest_is_graded(
     assert graded["broadcasting"]["passed"] is True
 
 
+def test_a_function_hidden_in_a_cell_magic_cell_is_missing_with_a_hint(tmp_path: Path) -> None:
+    path = _notebook(
+        tmp_path / "broadcasting.ipynb",
+        v4.new_markdown_cell("# timing my solution"),
+        v4.new_code_cell("%%time\n" + (SOLUTIONS / "broadcasting.py").read_text()),
+    )
+    result = check_file("broadcasting", path, seed=0)
+    assert {t.status for t in result.tests} == {TestStatus.MISSING}
+    assert all(
+        "broadcast_shape is defined in cell 2, which starts with the cell magic %%time" in t.message
+        for t in result.tests
+    )
+
+
 def test_the_same_limits_apply_to_notebooks(tmp_path: Path) -> None:
     path = _notebook(
         tmp_path / "broadcasting.ipynb",

@@ -70,6 +70,20 @@ class NotebookSource:
     source: str
     origins: tuple[tuple[int, int], ...]  # line i + 1 of source -> (cell number, line in cell)
     syntax_error: str = ""  # "conv2d.ipynb, cell 5, line 2: syntax error: ...", or ""
+    # cells dropped whole for their cell magic: (cell number, the magic line, their source)
+    magic_cells: tuple[tuple[int, str, str], ...] = ()
+
+    def missing_hint(self, name: str) -> str:
+        """Why ``name`` may be missing: it is defined in a cell that starts with a cell magic,
+        which the checker does not run; "" if not."""
+        pattern = re.compile(rf"^\s*(async\s+def|def|class)\s+{re.escape(name)}\b", re.M)
+        for number, magic, source in self.magic_cells:
+            if pattern.search(source):
+                return (
+                    f"{name} is defined in cell {number}, which starts with the cell magic "
+                    f"{magic} and is not run by the checker: move it to a cell of its own"
+                )
+        return ""
 
     def where(self, line: int) -> str | None:
         """``cell C, line L`` for line ``line`` (1-based) of :attr:`source`; None if none."""
@@ -320,14 +334,18 @@ def notebook_source(path: Path) -> NotebookSource:
     lines: list[str] = []
     origins: list[tuple[int, int]] = []
     problem = ""
+    magic_cells: list[tuple[int, str, str]] = []
     for cell in cells:
         converted = strip_ipython(cell.source)
+        if not converted and cell.source.strip().startswith("%%"):
+            magic = cell.source.strip().split("\n", 1)[0].split()[0]
+            magic_cells.append((cell.number, magic, cell.source))
         if not problem:
             problem = _parse_problem(path, cell.number, converted)
         lines += converted
         origins += [(cell.number, i) for i in range(1, len(converted) + 1)]
     source = "\n".join(lines) + "\n" if lines else ""
-    return NotebookSource(path, source, tuple(origins), problem)
+    return NotebookSource(path, source, tuple(origins), problem, tuple(magic_cells))
 
 
 def _parse_problem(path: Path, cell: int, lines: list[str]) -> str:
@@ -412,6 +430,8 @@ def _mapped(result: ExerciseResult, notebook: NotebookSource, filename: str) -> 
     for t in result.tests:
         static = t.status is TestStatus.FORBIDDEN  # the static scan says "(line N)"
         message = notebook.map_lines(t.message, filename, bare_lines=static)
+        hint = notebook.missing_hint(t.function) if t.status is TestStatus.MISSING else ""
+        message = f"{message}\n  {hint}" if hint else message
         output = notebook.map_lines(t.output, filename)
         tests.append(t.model_copy(update={"message": message, "output": output}))
     return result.model_copy(update={"tests": tests})
