@@ -100,6 +100,19 @@ def accepted_interval(kind: AnswerKind, truth: object, tolerance: Tolerance) -> 
     return _interval(kind, _num(truth), rule, with_note=True)
 
 
+def tolerance_bound(kind: AnswerKind, truth: int | float, tolerance: Tolerance) -> Fraction:
+    """The largest accepted ``|x - truth|`` for one number (0 when exact): the rule
+    :func:`check_answer` applies, for exporters that must state the same interval.
+
+    Exact in fractions; a float answer additionally gets a few ulps of slack in the checker,
+    so an exported interval ``truth ± tolerance_bound`` (rounded inward) is always accepted.
+    """
+    rule = _rule(kind, tolerance)
+    if rule.exact or not math.isfinite(float(truth)):
+        return Fraction(0)
+    return _bound(truth, rule)
+
+
 # --- truth and types --------------------------------------------------------------------------
 
 

@@ -37,23 +37,31 @@ _SIGFIG_EXAMPLES = {1: "2G", 2: "2.3G", 3: "2.26G", 4: "2.265G"}
 
 
 def precision_sentence(
-    kind: AnswerKind, tolerance: Tolerance, *, listed: bool = False, lang: str = "en"
+    kind: AnswerKind,
+    tolerance: Tolerance,
+    *,
+    listed: bool = False,
+    lang: str = "en",
+    suffixes: bool = True,
 ) -> str:
     """How precise the answer must be, in words; ``""`` for exact-by-nature kinds.
 
-    ``listed`` marks a list answer (the rule applies to each element).
+    ``listed`` marks a list answer (the rule applies to each element); ``suffixes=False``
+    gives examples without SI suffixes, for numeric fields that take digits only.
     """
     if kind is not AnswerKind.VALUE and kind not in COUNT_KINDS:
         return ""
     words = _SENTENCES.get(lang, _SENTENCES["en"])
-    text = _sentence(kind, tolerance, words)
+    text = _sentence(kind, tolerance, words, suffixes=suffixes)
     if listed and kind is AnswerKind.VALUE:
         stop = "。" if text.endswith("。") else "."
         text = text.removesuffix(stop) + words["each"] + stop
     return text
 
 
-def _sentence(kind: AnswerKind, tolerance: Tolerance, words: dict[str, str]) -> str:
+def _sentence(
+    kind: AnswerKind, tolerance: Tolerance, words: dict[str, str], *, suffixes: bool
+) -> str:
     if tolerance.decimals is not None:
         n = tolerance.decimals
         if n == 0:
@@ -61,7 +69,7 @@ def _sentence(kind: AnswerKind, tolerance: Tolerance, words: dict[str, str]) -> 
         return words["decimals"].format(n=n, half=format_float(float(f"5e-{n + 1}")))
     if tolerance.sigfigs is not None:
         n = tolerance.sigfigs
-        suffixed = kind in (AnswerKind.FLOPS, AnswerKind.PARAMS)
+        suffixed = suffixes and kind in (AnswerKind.FLOPS, AnswerKind.PARAMS)
         example = _SIGFIG_EXAMPLES.get(n, "") if suffixed else ""
         example = example or format_float(round(2.2654321, n - 1))
         return words["sigfigs"].format(n=n, example=example)

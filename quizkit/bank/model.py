@@ -278,7 +278,10 @@ class Template(Strict):
         for field, text in texts.items():
             for name in placeholder_names(text):
                 if name not in known:
-                    raise ValueError(f"{field} uses {{{name}}}, which is not a param or let")
+                    literal = "" if name.isidentifier() else "; write a literal brace as {{ and }}"
+                    raise ValueError(
+                        f"{field} uses {{{name}}}, which is not a param or let{literal}"
+                    )
         if self.misconceptions and self.answer.kind not in MISCONCEPTION_KINDS:
             raise ValueError(
                 f"misconceptions are for number, shape and value answers, not {self.answer.kind.value}"
@@ -332,7 +335,11 @@ class TopicFile(Strict):
 def placeholder_names(text: str) -> set[str]:
     """Root names used as ``{name}``, ``{name[0]}``, ``{name.attr}`` or ``{name:.3f}`` in text."""
     names: set[str] = set()
-    for _, field, _, _ in string.Formatter().parse(text):
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError as error:  # "Single '}' encountered": a lone brace
+        raise ValueError(f"{error}; write a literal brace as {{{{ and }}}}") from None
+    for _, field, _, _ in parsed:
         if field:
             names.add(re.split(r"[.\[]", field, maxsplit=1)[0])
     return names

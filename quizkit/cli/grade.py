@@ -38,7 +38,7 @@ def grade(
     paths: list[Path] = typer.Argument(
         ...,
         metavar="PATH...",
-        help="Submission directories (files named <exercise>.py), exercise files or answer sheets.",
+        help="Submission directories (files named <exercise>.py or .ipynb), exercise files or answer sheets.",
     ),
     exercises: list[str] = typer.Option(
         None,

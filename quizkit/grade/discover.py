@@ -15,6 +15,8 @@ from quizkit.errors import QuizkitError
 from quizkit.exercises.catalog import get_exercise, list_exercises
 from quizkit.grade.models import Submission, SubmissionKind
 
+EXERCISE_SUFFIXES = (".py", ".ipynb")  # in preference order when a directory holds both
+
 
 class GradeInputError(QuizkitError):
     """A PATH that is not a submission, or an option that does not fit it."""
@@ -56,14 +58,14 @@ def _discover_one(path: Path, names: list[str]) -> Submission:
         raise GradeInputError(f"{path}: no such file or directory")
     if not path.is_file():
         raise GradeInputError(f"{path}: not a regular file or directory")
-    if path.suffix == ".py":
+    if path.suffix in EXERCISE_SUFFIXES:
         return Submission(label, path, SubmissionKind.FILE, {_exercise_of(path, names): path})
     if _is_sheet(path):
         if names:
             raise GradeInputError(f"{path}: an answer sheet takes no --exercises")
         return Submission(label, path, SubmissionKind.SHEET, sheets=(path,))
     raise GradeInputError(
-        f"{path}: not an exercise file (<exercise>.py), an answer sheet "
+        f"{path}: not an exercise file (<exercise>.py or .ipynb), an answer sheet "
         "(answers-<id>.yaml with 'quizkit: answer-sheet') or a directory"
     )
 
@@ -88,13 +90,10 @@ def _directory(path: Path, names: list[str]) -> Submission:
     except OSError as error:
         raise GradeInputError(f"{path}: cannot list ({error.strerror or error})") from None
     if names:
-        files = {name: path / f"{name}.py" for name in names}
+        files = {name: _exercise_file(path, name, entries) or path / f"{name}.py" for name in names}
     else:
-        files = {
-            info.name: entries[f"{info.name}.py"]
-            for info in list_exercises()
-            if f"{info.name}.py" in entries and entries[f"{info.name}.py"].is_file()
-        }
+        found = {info.name: _exercise_file(path, info.name, entries) for info in list_exercises()}
+        files = {name: file for name, file in found.items() if file is not None}
     sheets = tuple(
         p
         for name, p in sorted(entries.items())
@@ -103,7 +102,16 @@ def _directory(path: Path, names: list[str]) -> Submission:
     if not files and not sheets:
         wanted = ", ".join(f"{i.name}.py" for i in list_exercises()[:3])
         raise GradeInputError(
-            f"{path}: no exercise files ({wanted}, ...) and no answer sheets; "
+            f"{path}: no exercise files ({wanted}, ... or .ipynb) and no answer sheets; "
             "name the files after the exercises or pass --exercises"
         )
     return Submission(str(path), path, SubmissionKind.DIRECTORY, files, sheets)
+
+
+def _exercise_file(path: Path, name: str, entries: dict[str, Path]) -> Path | None:
+    """``<name>.py``, else ``<name>.ipynb``, in the directory listing ``entries``."""
+    for suffix in EXERCISE_SUFFIXES:
+        file = entries.get(f"{name}{suffix}")
+        if file is not None and file.is_file():
+            return file
+    return None

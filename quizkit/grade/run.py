@@ -125,13 +125,14 @@ def _grade_task(
     if task.sheet is not None:
         return _grade_sheet(task.sheet, seed=seed, bank=bank)
     assert task.exercise is not None and task.path is not None
-    from quizkit.exercises.runner import ExerciseFileError, check_exercise, unanswered_result
+    from quizkit.exercises.notebook import check_file  # .py, or .ipynb converted first
+    from quizkit.exercises.runner import ExerciseFileError, unanswered_result
 
     if not task.path.is_file():
         reason = f"the submission has no {task.path.name}"
         return unanswered_result(task.exercise, reason, seed=seed), ""
     try:
-        return check_exercise(task.exercise, task.path, seed=seed, limits=limits), ""
+        return check_file(task.exercise, task.path, seed=seed, limits=limits), ""
     except ExerciseFileError as error:
         return unanswered_result(task.exercise, error.message, seed=seed), error.message
 
