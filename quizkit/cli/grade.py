@@ -1,4 +1,4 @@
-"""``quizkit grade`` and ``quizkit classroom init``: autograding in CI.
+"""``quizkit grade``: autograding (``quizkit ci init`` writes the CI files: quizkit.cli.ci).
 
 Thin layer: parse arguments, call :mod:`quizkit.grade`, render with :mod:`quizkit.ui.grade`.
 Nothing here imports torch at import time.
@@ -14,12 +14,6 @@ import typer
 from quizkit.errors import UsageError
 from quizkit.grade.reports import ReportFormat
 
-classroom_app = typer.Typer(
-    name="classroom",
-    help="GitHub Classroom: set up a student template repository that grades itself.",
-    no_args_is_help=True,
-)
-
 
 def _default_jobs() -> int:
     try:
@@ -28,7 +22,7 @@ def _default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _split_names(values: list[str] | None) -> list[str] | None:
+def split_names(values: list[str] | None) -> list[str] | None:
     if not values:
         return None
     return [n.strip() for v in values for n in v.split(",") if n.strip()]
@@ -63,7 +57,7 @@ def grade(
 
     if fmt.single_submission and len(paths) > 1:
         raise UsageError(f"--format {fmt.value} reports one submission; give one PATH")
-    submissions = discover(paths, exercises=_split_names(exercises))
+    submissions = discover(paths, exercises=split_names(exercises))
     from quizkit.exercises.sandbox import Limits
     from quizkit.grade.reports import build_report
     from quizkit.grade.reports.summary import append_step_summary
@@ -102,28 +96,9 @@ def _write(path: Path, text: str) -> None:
     write_atomic(path, text)
 
 
-@classroom_app.command("init")
-def classroom_init(
-    directory: Path = typer.Argument(
-        Path("."), file_okay=False, help="The student template repository (default: here)."
-    ),
-    exercises: list[str] = typer.Option(
-        None, "--exercises", "-e", help="Exercises the assignment grades, comma-separated."
-    ),
-    force: bool = typer.Option(False, "--force", help="Overwrite existing files."),
-) -> None:
-    """Write .github/workflows/quizkit.yml and a README section for GitHub Classroom."""
-    from quizkit.grade.classroom import init_classroom
-    from quizkit.ui.console import make_console
-
-    written = init_classroom(directory, exercises=_split_names(exercises), force=force)
-    console = make_console()
-    for path in written:
-        console.print(f"wrote {path}")
-    console.print("commit them to the template repository; every push grades itself")
-
-
 def register(app: typer.Typer) -> None:
-    """Attach ``grade`` and ``classroom`` to the root app."""
+    """Attach ``grade``, and ``ci`` and its ``classroom`` alias, to the root app."""
+    from quizkit.cli import ci
+
     app.command("grade")(grade)
-    app.add_typer(classroom_app, name="classroom")
+    ci.register(app)

@@ -7,7 +7,7 @@ Core API, torch-free until grading starts:
   :class:`~quizkit.grade.models.GradeRun`;
 - :mod:`quizkit.grade.reports` — pure functions ``GradeRun -> str`` per report format, the
   GitHub step summary, and the atomic writer;
-- :mod:`quizkit.grade.classroom` — the GitHub Classroom template files.
+- :mod:`quizkit.ci` (not here) writes the CI files that run ``quizkit grade``.
 
 Verdicts are exactly those of ``quizkit exercise check``: both call
 :func:`quizkit.exercises.runner.check_exercise` with the same seed.
