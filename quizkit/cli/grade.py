@@ -32,7 +32,8 @@ def grade(
     paths: list[Path] = typer.Argument(
         ...,
         metavar="PATH...",
-        help="Submission directories (files named <exercise>.py), exercise files or answer sheets.",
+        help="Submission directories (files named <exercise>.py), exercise files, answer "
+        "sheets, or a folder of a class's answer sheets (each sheet one student).",
     ),
     exercises: list[str] = typer.Option(
         None,
@@ -51,13 +52,33 @@ def grade(
     timeout: float = typer.Option(
         10.0, "--timeout", min=0.1, help="Seconds per test and per import."
     ),
+    roster: Path | None = typer.Option(
+        None,
+        "--roster",
+        dir_okay=False,
+        help="CSV of the class (student_id,name): students with no answer sheet are reported.",
+    ),
+    allow_changed_bank: bool = typer.Option(
+        False,
+        "--allow-changed-bank",
+        help="Grade answer sheets whose templates changed since (with a warning in the report).",
+    ),
 ) -> None:
     """Autograde submissions. Exit 0 iff every test passed, 1 if any failed, 2 on bad input."""
     from quizkit.grade.discover import discover
+    from quizkit.grade.students import attach_students, read_roster
 
     if fmt.single_submission and len(paths) > 1:
         raise UsageError(f"--format {fmt.value} reports one submission; give one PATH")
+    if fmt.single_submission and roster is not None:
+        raise UsageError(f"--format {fmt.value} reports one submission; it takes no --roster")
+    class_list = read_roster(roster) if roster is not None else None
     submissions = discover(paths, exercises=split_names(exercises))
+    if fmt.single_submission and len(submissions) > 1:
+        raise UsageError(
+            f"--format {fmt.value} reports one submission, but {paths[0]} holds "
+            f"{len(submissions)} answer sheets; grade them one at a time"
+        )
     from quizkit.exercises.sandbox import Limits
     from quizkit.grade.reports import build_report
     from quizkit.grade.reports.summary import append_step_summary
@@ -71,10 +92,22 @@ def grade(
     if err.is_terminal:
         with grading_progress(err) as progress:
             run = grade_submissions(
-                submissions, seed=seed, limits=limits, jobs=workers, progress=progress
+                submissions,
+                seed=seed,
+                limits=limits,
+                jobs=workers,
+                progress=progress,
+                allow_changed_bank=allow_changed_bank,
             )
     else:
-        run = grade_submissions(submissions, seed=seed, limits=limits, jobs=workers)
+        run = grade_submissions(
+            submissions,
+            seed=seed,
+            limits=limits,
+            jobs=workers,
+            allow_changed_bank=allow_changed_bank,
+        )
+    run = attach_students(run, submissions, roster=class_list)
     console = make_console()
     if fmt is ReportFormat.TEXT:
         if output is not None:
