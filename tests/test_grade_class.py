@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 import xmlschema
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_worksheet_common import BANK_DIR, fixture_bank, small_worksheet
 from typer.testing import CliRunner
 
@@ -160,10 +162,10 @@ def test_the_roster_reports_students_with_no_sheet_in_every_class_format(tmp_pat
     status, out = _grade(str(folder), "--roster", str(roster), "-f", "csv")
     assert status == 1
     rows = {r[0]: r for r in csv.reader(io.StringIO(out))}
-    assert rows["s4"][1] == "Edsger Dijkstra" and "no sheet" in rows["s4"]
-    assert rows["s4"][-2] == "no sheet" and rows["s4"][3] == ""
+    assert rows["s4"][1] == "Edsger Dijkstra" and rows["s4"][3] == ""
+    assert rows["s4"][-2] == "missing" and "nothing handed in by s4" in rows["s4"][-1]
     _, text = _grade(str(folder), "--roster", str(roster))
-    assert "no answer sheet from 1 student(s) on the roster" in text and "s4" in text
+    assert "nothing handed in by 1 student(s) on the roster" in text and "s4" in text
     assert "3/3 submission(s)" not in text  # the missing student is not a graded submission
     _, out = _grade(str(folder), "--roster", str(roster), "-f", "json")
     missing = [json.loads(line) for line in out.splitlines() if '"missing"' in line]
@@ -171,7 +173,7 @@ def test_the_roster_reports_students_with_no_sheet_in_every_class_format(tmp_pat
         ("s4", "missing", False)
     ]
     _, out = _grade(str(folder), "--roster", str(roster), "-f", "junit")
-    assert "Edsger Dijkstra (s4): no answer sheet" in out
+    assert "Edsger Dijkstra (s4): nothing handed in" in out
 
 
 def test_a_sheet_whose_student_is_not_on_the_roster_gets_a_warning(tmp_path: Path) -> None:
@@ -295,7 +297,7 @@ def _run_with_everything() -> GradeRun:
                 kind=SubmissionKind.MISSING,
                 name="Ed",
                 student_id="s4",
-                warnings=["no answer sheet from s4"],
+                warnings=["nothing handed in by s4"],
             ),
             SubmissionResult(submission="x", kind=SubmissionKind.FILE, exercises=[result]),
         ],
@@ -352,3 +354,56 @@ def test_visible_keeps_text_and_escapes_only_what_is_unsafe() -> None:
     assert visible("Zoë 中文 🎉\ttab\nline") == "Zoë 中文 🎉\ttab\nline"
     assert visible("a\nb", newlines=False) == "a\\x0ab"
     assert visible("\x1b[31m\ud83d\ufffe\u2028") == "\\x1b[31m\\ud83d\\ufffe\\u2028"
+
+
+def test_a_folder_of_exercise_files_is_matched_to_the_roster_by_its_name(tmp_path: Path) -> None:
+    from quizkit.grade.discover import discover
+    from quizkit.grade.students import attach_students
+
+    for folder in ("lab3-ada-l", "lab3-l", "stranger"):
+        (tmp_path / "class" / folder).mkdir(parents=True)
+        (tmp_path / "class" / folder / "softmax.py").write_text("")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student_id,name\nada-l,Ada\nl,Lin\nbob,Bob\n")
+    subs = discover(sorted((tmp_path / "class").iterdir()))
+    empty = GradeRun(
+        seed=0, submissions=[SubmissionResult(submission=s.label, kind=s.kind) for s in subs]
+    )
+    run = attach_students(empty, subs, roster=read_roster(roster))
+    named = [(s.student_id, s.name, s.kind.value) for s in run.submissions]
+    assert named == [
+        ("ada-l", "Ada", "directory"),
+        ("l", "Lin", "directory"),
+        ("", "", "directory"),
+        ("bob", "Bob", "missing"),
+    ]
+    assert run.submissions[2].warnings == [
+        f"{tmp_path / 'class' / 'stranger'}: matches no student on the roster"
+    ]
+
+
+# any code point, lone surrogates and noncharacters included
+any_text = st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=40)
+_SCHEMA = xmlschema.XMLSchema(str(XSD))
+
+
+@settings(max_examples=60, deadline=None)
+@given(name=any_text, message=any_text, output=any_text, path=any_text)
+def test_every_writer_survives_any_unicode(name: str, message: str, output: str, path: str) -> None:
+    test = TestResult(
+        name=name or "t", function="f", group=name, status=TestStatus.FAILED, points=0,
+        max_points=1, message=message, output=output,
+    )  # fmt: skip
+    result = ExerciseResult.from_tests(name or "e", [test], seed=1)
+    sub = SubmissionResult(
+        submission=path, kind=SubmissionKind.SHEET, name=name, student_id=message,
+        exercises=[result], errors=[output], warnings=[message],
+    )  # fmt: skip
+    run = GradeRun(seed=1, submissions=[sub, sub.model_copy(update={"submission": "other"})])
+    for fmt in (ReportFormat.CSV, ReportFormat.JUNIT, ReportFormat.JSON):
+        build_report(run, fmt).encode("utf-8")
+    text_report(run).encode("utf-8")
+    from quizkit.grade.reports.summary import markdown_summary
+
+    markdown_summary(run).encode("utf-8")
+    _SCHEMA.validate(ET.fromstring(build_report(run, ReportFormat.JUNIT).encode("utf-8")))

@@ -22,6 +22,7 @@ grading) and runs student code under ``--isolation bwrap``.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 import shlex
 import stat
@@ -104,12 +105,15 @@ def assignment_exercises(directory: Path, exercises: Sequence[str] | None) -> tu
 
 
 def check_seed_secret(name: str) -> str:
-    if not name or not name.replace("_", "").isalnum() or not name[0].isalpha():
+    """A name both GitHub (secrets) and GitLab (variables) accept: letters, digits and ``_``,
+    not starting with a digit nor with ``GITHUB_`` (reserved). GitLab names are case-sensitive,
+    so the case is kept."""
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) or name.upper().startswith("GITHUB_"):
         raise CiInitError(
             f"--seed-secret {name!r}: a secret or variable name is letters, digits and _, "
-            "starting with a letter"
+            "not starting with a digit or GITHUB_"
         )
-    return name.upper()
+    return name
 
 
 # ---------------------------------------------------------------- the shared pieces
@@ -119,18 +123,18 @@ def _install_words(config: CiConfig) -> str:
     return shlex.quote(config.install.requirement)
 
 
-def _seed_value(config: CiConfig, platform: Platform) -> str:
+def _seed_value(config: CiConfig) -> str:
+    """The value of ``QUIZKIT_SEED`` in a GitHub workflow: the seed, or the secret."""
     if config.seed is not None:
         return f'"{config.seed}"'
-    if platform is Platform.GITLAB:
-        return ""
     return f'"${{{{ secrets.{config.seed_secret} }}}}"'
 
 
 def _seed_check(config: CiConfig, indent: str, platform: Platform) -> str:
     """Shell that stops the job, with the reason, when the seed is not a whole number."""
     where = (
-        f"the CI/CD variable {config.seed_secret} (Settings > CI/CD > Variables, masked)"
+        f"the CI/CD variable {config.seed_secret} (Settings > CI/CD > Variables; masked, so "
+        "8 digits or more)"
         if platform is Platform.GITLAB
         else f"the repository secret {config.seed_secret} (Settings > Secrets and variables)"
     )
@@ -213,7 +217,7 @@ def render_workflow(config: CiConfig, platform: Platform) -> str:
         template(f"{platform.value}.yaml"),
         {
             "SETUP_STEPS": setup,
-            "SEED_VALUE": _seed_value(config, platform),
+            "SEED_VALUE": _seed_value(config),
             "SEED_CHECK": _seed_check(config, " " * 10, platform),
             "EXERCISES": ",".join(config.exercises),
         },

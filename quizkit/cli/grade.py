@@ -56,7 +56,7 @@ def grade(
         None,
         "--roster",
         dir_okay=False,
-        help="CSV of the class (student_id,name): students with no answer sheet are reported.",
+        help="CSV of the class (student_id,name): students who handed nothing in are reported.",
     ),
     allow_changed_bank: bool = typer.Option(
         False,

@@ -17,7 +17,7 @@ class SubmissionKind(str, Enum):
     DIRECTORY = "directory"  # files named <exercise>.py (and answer sheets)
     FILE = "file"  # one exercise file
     SHEET = "sheet"  # a filled worksheet answer sheet (recognized by content, any name)
-    MISSING = "missing"  # a student on the --roster with no answer sheet
+    MISSING = "missing"  # a student on the --roster who handed nothing in
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ class GradeRun(BaseModel):
 
     @property
     def graded(self) -> list[SubmissionResult]:
-        """The submissions that were graded: all but roster students with no sheet."""
+        """The submissions that were graded: all but roster students who handed nothing in."""
         return [s for s in self.submissions if s.kind is not SubmissionKind.MISSING]
 
     @property

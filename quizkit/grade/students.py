@@ -1,9 +1,11 @@
-"""A class's answer sheets as students: who each sheet belongs to, duplicate student ids, and
-the ``--roster`` of students expected (those with no sheet are reported, not dropped).
+"""A class's submissions as students: who each one belongs to, duplicate student ids, and the
+``--roster`` of students expected (those with nothing handed in are reported, not dropped).
 
-Torch-free. Student identity comes from the ``name:`` and ``student_id:`` lines of the sheet,
-read leniently (a line scan, not the full sheet parser), so even a sheet too malformed to grade
-is reported under its student's name.
+Torch-free. A sheet's student comes from its ``name:`` and ``student_id:`` lines, read leniently
+(a line scan, not the full sheet parser), so even a sheet too malformed to grade is reported
+under its student's name. A submission without a sheet (a student's repository of exercise
+files) is matched to the roster by its folder or file name: the student id itself, or ending
+in ``-<id>`` as GitHub Classroom names clones (``lab3-ada-l`` for ``ada-l``).
 """
 
 from __future__ import annotations
@@ -125,6 +127,18 @@ def read_roster(path: Path) -> list[RosterLine]:
     return out
 
 
+def _by_name(submission: Submission, roster: Sequence[RosterLine]) -> Student:
+    """The roster student whose id is the submission's name, or its ``-``-separated tail."""
+    stem = (submission.path.name if submission.path.is_dir() else submission.path.stem).casefold()
+    matches = [
+        line.student
+        for line in roster
+        if stem == line.student.key or stem.endswith("-" + line.student.key)
+    ]
+    # the longest id wins: "lab3-ada-l" is ada-l, not l
+    return max(matches, key=lambda st: len(st.key), default=Student())
+
+
 def attach_students(
     run: GradeRun,
     submissions: Sequence[Submission],
@@ -136,6 +150,11 @@ def attach_students(
     ``missing`` entry per roster student with no submission and a warning on submissions whose
     student is not on it."""
     students = [submission_student(s) for s in submissions]
+    if roster is not None:
+        students = [
+            st if st.key or sub.sheets else _by_name(sub, roster)
+            for st, sub in zip(students, submissions, strict=True)
+        ]
     results = [
         r.model_copy(
             update={
@@ -158,14 +177,14 @@ def attach_students(
             others = ", ".join(results[i].submission for i in indices if i != index)
             results[index].errors.append(
                 f"{results[index].submission}: student id {students[index].student_id!r} is "
-                f"also on {others}; which sheet is whose?"
+                f"also on {others}; which one is whose?"
             )
     if roster is not None:
         expected = {line.student.key for line in roster}
         for index, sub in enumerate(submissions):
-            if not sub.sheets:
-                continue
-            if not students[index].key:
+            if not students[index].key and not sub.sheets:
+                results[index].warnings.append(f"{sub.label}: matches no student on the roster")
+            elif not students[index].key:
                 results[index].warnings.append(f"{sub.label}: no student_id on the sheet")
             elif students[index].key not in expected:
                 results[index].warnings.append(
@@ -179,7 +198,7 @@ def attach_students(
                 student_id=line.student.student_id,
                 errors=[],
                 warnings=[
-                    f"no answer sheet from {line.student.student_id} (roster line {line.line})"
+                    f"nothing handed in by {line.student.student_id} (roster line {line.line})"
                 ],
             )
             for line in roster

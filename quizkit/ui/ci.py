@@ -20,7 +20,7 @@ def render_ci_init(console: Console, result: CiInitResult) -> None:
         console.print(f"hidden-test seed {result.seed} (drawn now; fixed in run_autograder)")
     elif result.seed is None:
         where = {
-            Platform.GITLAB: "as a masked CI/CD variable",
+            Platform.GITLAB: "as a masked CI/CD variable (masking needs 8 digits or more)",
             Platform.GRADESCOPE: "",
         }.get(result.platform, "as a repository (or organization) secret")
         console.print(

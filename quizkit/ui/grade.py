@@ -29,12 +29,12 @@ def _text(text: str) -> str:
 
 def render_run(console: Console, run: GradeRun) -> None:
     """Every submission: points per exercise, then each failed test with its reason; then the
-    roster students with no answer sheet."""
+    roster students who handed nothing in."""
     for sub in run.graded:
         _render_submission(console, sub)
     missing = [s for s in run.submissions if s.kind is SubmissionKind.MISSING]
     if missing:
-        console.print(f"[bold red]no answer sheet[/] from {len(missing)} student(s) on the roster:")
+        console.print(f"[bold red]nothing handed in[/] by {len(missing)} student(s) on the roster:")
         for sub in missing:
             console.print(f"  {_text(sub.student_id)}  {_text(sub.name)}", soft_wrap=True)
     total = len(run.graded)

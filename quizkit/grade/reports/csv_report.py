@@ -3,9 +3,10 @@
 Columns: ``student_id``, ``name``, ``submission`` (the file or folder graded), then one column
 per question — ``q1``, ``q2``, ... for answer sheets (prefixed ``ws-<seed>`` when the run
 holds sheets of several worksheets), the exercise name for exercises — then ``total``,
-``max``, ``status`` (``graded``, ``error``, ``no sheet``) and ``notes`` (errors and warnings,
+``max``, ``status`` (``graded``, ``error``, ``missing``) and ``notes`` (errors and warnings,
 one line). A cell holds the points earned; it is empty where the student has no such question or
-the sheet could not be graded. Roster students with no sheet get a row with status ``no sheet``.
+the sheet could not be graded. Roster students who handed nothing in get a row with status
+``missing``.
 
 Safe to open in a spreadsheet: a cell starting with ``=``, ``+``, ``-``, ``@``, tab or CR gets a
 leading ``'`` (so it is text, not a formula), and every cell passes through
@@ -53,7 +54,7 @@ def _order(column: str) -> tuple[int, str, int]:
 
 def _status(sub: SubmissionResult) -> str:
     if sub.kind is SubmissionKind.MISSING:
-        return "no sheet"
+        return "missing"
     return "error" if sub.errors else "graded"
 
 

@@ -2,7 +2,7 @@
 
 Each object: ``{"submission", "kind", "name", "student_id", "passed", "score", "max_score",
 "seed", "errors", "warnings", "exercises": [<exercise check --json object>, ...]}``; a roster
-student with no sheet is an object of kind ``missing`` with no exercises.
+student who handed nothing in is an object of kind ``missing`` with no exercises.
 """
 
 from __future__ import annotations

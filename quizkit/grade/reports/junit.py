@@ -9,7 +9,7 @@ the score and any warnings; one ``<testcase>`` per hidden test or question. ``fa
 ``forbidden``/``missing`` tests carry a ``<failure>``, ``error``/``timeout`` an ``<error>``;
 the student's output of passed tests goes to the suite's ``<system-out>`` (the schema allows no
 output inside a test case). An unreadable submission is a suite with one ``<error>``; a roster
-student with no sheet a suite with one ``<failure type="missing">``.
+student who handed nothing in a suite with one ``<failure type="missing">``.
 
 Always well-formed, whatever the student wrote: every text passes through
 :func:`quizkit.grade.reports.safe.visible` (NUL, escapes, lone surrogates, U+FFFE ... become
@@ -125,11 +125,9 @@ class _Context:
         return suite
 
     def missing(self, sub: SubmissionResult) -> ET.Element:
-        suite = self._open(sub, "no answer sheet", (1, 1, 0), 0.0)
-        case = ET.SubElement(
-            suite, "testcase", classname="roster", name="answer sheet handed in", time="0"
-        )
-        reason = "; ".join(sub.warnings) or "no answer sheet"
+        suite = self._open(sub, "nothing handed in", (1, 1, 0), 0.0)
+        case = ET.SubElement(suite, "testcase", classname="roster", name="handed in", time="0")
+        reason = "; ".join(sub.warnings) or "nothing handed in"
         failure = ET.SubElement(case, "failure", type="missing", message=_attribute(reason))
         failure.text = xml_safe(reason)
         _close(suite, "")

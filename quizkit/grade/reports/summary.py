@@ -38,7 +38,7 @@ def markdown_summary(run: GradeRun) -> str:
     failures: list[str] = []
     for sub in run.submissions:
         if sub.kind is SubmissionKind.MISSING:
-            lines.append(f"| {md_escape(sub.student)} | – | – | – | ⚠️ no answer sheet |")
+            lines.append(f"| {md_escape(sub.student)} | – | – | – | ⚠️ nothing handed in |")
             continue
         for r in sub.exercises:
             ok = sum(t.status is TestStatus.PASSED for t in r.tests)
