@@ -154,19 +154,24 @@ def _exercise_list(config: CiConfig) -> str:
     return ", ".join(f"`{name}`" for name in config.exercises)
 
 
-def _local_block(config: CiConfig) -> str:
+def _local_block(config: CiConfig, platform: Platform) -> str:
     exercises = ",".join(config.exercises)
     seed = f" --seed {config.seed}" if config.seed is not None else ""
+    lead = (
+        "Try it locally on a submission folder (Python 3.10 or newer):"
+        if platform is Platform.GRADESCOPE
+        else "Check your work locally first (Python 3.10 or newer):"
+    )
     return "\n".join(
         [
-            "Check your work locally first (Python 3.10 or newer):",
+            lead,
             "",
             "```console",
             f"$ pip install torch=={TORCH_VERSION} --index-url {TORCH_INDEX}",
             f"$ pip install {_install_words(config)}",
             f"$ quizkit exercise check {config.exercises[0]} {config.exercises[0]}.py"
             "   # one exercise, with reasons",
-            f"$ quizkit grade . --exercises {exercises}{seed}   # what CI runs",
+            f"$ quizkit grade . --exercises {exercises}{seed}   # what CI runs (minus its sandbox)",
             "```",
         ]
     )
@@ -193,7 +198,7 @@ def render_readme_section(config: CiConfig, platform: Platform) -> str:
         template(f"readme-{platform.value}.md"),
         {
             "EXERCISE_LIST": _exercise_list(config),
-            "LOCAL": _local_block(config),
+            "LOCAL": _local_block(config, platform),
             "SEED_TEXT": _seed_text(config, platform),
         },
     )
