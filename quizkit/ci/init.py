@@ -22,6 +22,7 @@ grading) and runs student code under ``--isolation bwrap``.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import secrets
 import shlex
@@ -266,8 +267,6 @@ def render_gradescope(config: CiConfig) -> dict[str, str]:
 
 def autograder_zip(files: dict[str, str]) -> bytes:
     """The zip Gradescope takes: the files at its root, executable, with fixed timestamps."""
-    import io
-
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, text in sorted(files.items()):
