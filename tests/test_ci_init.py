@@ -9,6 +9,7 @@ import base64
 import json
 import os
 import re
+import shlex
 import shutil
 import stat
 import subprocess
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import typer
 import yaml
 from typer.testing import CliRunner
 
@@ -480,3 +482,48 @@ def test_classroom_init_is_ci_init_for_classroom(tmp_path: Path) -> None:
     assert "--exercises softmax,linear" in (tmp_path / "a" / WORKFLOW).read_text()
     again = runner.invoke(app, ["classroom", "init", str(tmp_path / "a"), *args])
     assert again.exit_code == 2 and "already exists" in again.output
+
+
+# ---------------------------------------------------------------- the real command line
+
+
+def _grade_command(root: Path, platform: Platform) -> list[str]:
+    """The `quizkit grade ...` words a platform's files run, continuation lines joined."""
+    shell = _shell_of(root, platform).replace("\\\n", " ")
+    line = next(text for text in shell.splitlines() if "quizkit grade" in text)
+    words = shlex.split(line.split("||")[0])
+    return words[words.index("grade") :]
+
+
+def _grade_options() -> set[str]:
+    grade = typer.main.get_command(app).commands["grade"]  # type: ignore[attr-defined]
+    return {opt for param in grade.params for opt in getattr(param, "opts", [])}
+
+
+@pytest.mark.parametrize("platform", list(Platform))
+def test_the_generated_grade_command_is_accepted_by_quizkit_grade(
+    tmp_path: Path, platform: Platform
+) -> None:
+    root = _init(tmp_path, platform, seed=3, exercises=["softmax"])
+    words = _grade_command(root, platform)
+    options = {w for w in words if w.startswith("--")}
+    missing = options - _grade_options()
+    if missing == {"--isolation"}:
+        pytest.skip("`quizkit grade --isolation` comes with the sandbox branch (i10)")
+    assert not missing
+    submission = tmp_path / "submission"
+    submission.mkdir()
+    shutil.copy(Path(__file__).parent.parent / "solutions" / "softmax.py", submission)
+    report = tmp_path / "report"
+    values = {
+        ".": str(submission),
+        "/autograder/submission": str(submission),
+        "$QUIZKIT_SEED": "3",
+        "$report": str(report),
+        "$results": str(report),
+        "$RUNNER_TEMP/quizkit-junit.xml": str(report),
+    }
+    args = [values.get(w, w) for w in words]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert report.stat().st_size > 0
