@@ -527,3 +527,23 @@ def test_the_generated_grade_command_is_accepted_by_quizkit_grade(
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     assert report.stat().st_size > 0
+
+
+@pytest.mark.parametrize("platform", list(Platform))
+def test_the_readme_installs_exactly_what_ci_installs(tmp_path: Path, platform: Platform) -> None:
+    root = _init(tmp_path, platform, spec=WHEEL, seed=12)
+    readme = (root / "README.md").read_text()
+    local = {
+        line.removeprefix("$ pip install ") for line in readme.splitlines() if "pip install" in line
+    }
+    shell = _shell_of(root, platform)
+    ci = {
+        re.sub(
+            r"^.*pip (install|download) (--no-cache-dir |--dest \"\$\(mktemp -d\)\" )?", "", line
+        )
+        for line in shell.splitlines()
+        if re.search(r"pip (install|download) ", line) and "--upgrade" not in line
+    }
+    assert (
+        local == ci == {f"torch=={TORCH_VERSION} --index-url {TORCH_INDEX}", f"'quizkit @ {WHEEL}'"}
+    )
