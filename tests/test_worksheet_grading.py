@@ -322,3 +322,17 @@ def test_the_grade_table_shows_each_question_and_the_score(tmp_path: Path) -> No
     assert str(version.id) in text
     assert f"Score: {len(answers) - 1}/{len(answers)}" in text
     assert "could not read the answer" in text
+
+
+def test_a_wrong_answer_matching_a_misconception_names_the_mistake(tmp_path: Path) -> None:
+    version = small_worksheet().versions[0]
+    item = next(i for i in version.items if i.question.template.id == "alpha-linear-params")
+    i, o = item.question.params["i"], item.question.params["o"]
+    answers = [str(i * o) if x is item else x.answer for x in version.items]
+    result = grade_answer_sheet(_write(tmp_path, version, answers), bank=fixture_bank())
+    [graded] = [q for q in result.questions if q.id == item.question.id]
+    assert not graded.correct and graded.misconception == "forgot-bias"
+    assert graded.message.endswith(
+        f"likely mistake: You counted the weight only: nn.Linear also has {o} biases."
+    )
+    assert result.to_dict()["questions"][item.number - 1]["misconception"] == "forgot-bias"

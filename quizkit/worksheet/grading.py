@@ -10,12 +10,13 @@ answer with a message, never an error; only a sheet that is not a sheet is an er
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from quizkit.answers import ParseFailure, check_answer, parse_answer
 from quizkit.bank.bank import Bank
+from quizkit.bank.checking import misconception_named
 from quizkit.bank.model import Template
 from quizkit.errors import UnknownQuestionError
 from quizkit.worksheet.build import Item, build_version
@@ -49,6 +50,7 @@ class QuestionResult:
     max_points: int
     message: str
     line: int | None  # the answer's line in the sheet
+    misconception: str | None = None  # the classic mistake a wrong answer matches, by name
 
 
 @dataclass(frozen=True)
@@ -260,4 +262,8 @@ def _grade_item(item: Item, slot: Slot | None) -> QuestionResult:
     verdict = check_answer(question.kind, item.truth.value, parsed.value, spec.tolerance)
     if verdict.correct:
         return result(True, "correct")
-    return result(False, f"expected {verdict.expected}, got {verdict.given}")
+    named = misconception_named(question, item.truth, parsed.value)
+    if named is None:
+        return result(False, f"expected {verdict.expected}, got {verdict.given}")
+    why = f"expected {verdict.expected}, got {verdict.given}; likely mistake: {named.feedback}"
+    return replace(result(False, why), misconception=named.name)
