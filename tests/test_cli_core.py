@@ -37,7 +37,7 @@ def test_help_topics_and_show_do_not_import_torch(args: list[str]) -> None:
 COMMANDS = [
     ["topics"], ["show"], ["validate"], ["explain"], ["practice"], ["stats"], ["grade"],
     ["worksheet"], ["export"], ["exercise"], ["exercise", "list"], ["exercise", "start"],
-    ["exercise", "check"], ["classroom"], ["classroom", "init"],
+    ["exercise", "check"], ["classroom"], ["classroom", "init"], ["ci"], ["ci", "init"],
 ]  # fmt: skip
 
 

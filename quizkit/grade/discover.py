@@ -1,9 +1,18 @@
 """PATHs on the command line → submissions. Torch-free.
 
-A PATH is a submission directory (files named ``<exercise>.py``, and any filled answer sheets
-``answers-<id>.yaml``), a single exercise file (``conv2d.py``, or any name with one
-``--exercises`` name), or a filled answer sheet. Every problem found here is a
-:class:`GradeInputError` (exit status 2) raised before any grading starts.
+A PATH is one of:
+
+- a student's submission directory: files named ``<exercise>.py`` (or exactly the
+  ``--exercises``), plus any answer sheets in it, all graded as one student;
+- a class's folder of answer sheets (a directory with no exercise files and no
+  ``--exercises``): every answer sheet in it is its own student;
+- a single exercise file (``conv2d.py``, or any name with one ``--exercises`` name);
+- a single answer sheet.
+
+Answer sheets are recognized by content (a ``quizkit: answer-sheet`` line near the top), whatever
+their file names. Every problem found here is a :class:`GradeInputError` (exit status 2) raised
+before any grading starts; problems inside a sheet are found when it is graded and reported
+for that student only.
 """
 
 from __future__ import annotations
@@ -29,7 +38,7 @@ def _is_sheet(path: Path) -> bool:
 
 
 def discover(paths: Sequence[Path], *, exercises: Sequence[str] | None = None) -> list[Submission]:
-    """One :class:`Submission` per PATH, in the order given.
+    """One :class:`Submission` per PATH (per answer sheet in a class folder), in the order given.
 
     With ``exercises`` a directory is graded on exactly those (a missing file fails its tests);
     without, on every catalog exercise whose file is present.
@@ -39,21 +48,29 @@ def discover(paths: Sequence[Path], *, exercises: Sequence[str] | None = None) -
     names = list(dict.fromkeys(exercises or ()))
     for name in names:
         get_exercise(name)  # UnknownExerciseError names the choices
-    seen: set[Path] = set()
-    out = []
+    seen: dict[Path, str] = {}
+    out: list[Submission] = []
     for path in paths:
-        resolved = path.resolve()
-        if resolved in seen:
-            raise GradeInputError(f"{path}: given twice")
-        seen.add(resolved)
-        out.append(_discover_one(path, names))
+        found = _discover_one(path, names)
+        for sub in found:
+            items = {sub.path.resolve(): sub.path}
+            items.update((p.resolve(), p) for p in (*sub.exercises.values(), *sub.sheets))
+            for resolved, item in items.items():
+                if resolved in seen:
+                    raise GradeInputError(f"{item}: given twice (also as {seen[resolved]})")
+                seen[resolved] = str(path)
+        out += found
     return out
 
 
-def _discover_one(path: Path, names: list[str]) -> Submission:
-    label = str(path)
+def _discover_one(path: Path, names: list[str]) -> list[Submission]:
     if path.is_dir():
         return _directory(path, names)
+    return [_file(path, names)]
+
+
+def _file(path: Path, names: list[str]) -> Submission:
+    label = str(path)
     if not path.exists():
         raise GradeInputError(f"{path}: no such file or directory")
     if not path.is_file():
@@ -66,7 +83,7 @@ def _discover_one(path: Path, names: list[str]) -> Submission:
         return Submission(label, path, SubmissionKind.SHEET, sheets=(path,))
     raise GradeInputError(
         f"{path}: not an exercise file (<exercise>.py or .ipynb), an answer sheet "
-        "(answers-<id>.yaml with 'quizkit: answer-sheet') or a directory"
+        "(a file with a 'quizkit: answer-sheet' line) or a directory"
     )
 
 
@@ -84,7 +101,7 @@ def _exercise_of(path: Path, names: list[str]) -> str:
     return path.stem
 
 
-def _directory(path: Path, names: list[str]) -> Submission:
+def _directory(path: Path, names: list[str]) -> list[Submission]:
     try:
         entries = {p.name: p for p in path.iterdir()}
     except OSError as error:
@@ -94,18 +111,18 @@ def _directory(path: Path, names: list[str]) -> Submission:
     else:
         found = {info.name: _exercise_file(path, info.name, entries) for info in list_exercises()}
         files = {name: file for name, file in found.items() if file is not None}
-    sheets = tuple(
-        p
-        for name, p in sorted(entries.items())
-        if name.startswith("answers-") and p.suffix in (".yaml", ".yml") and _is_sheet(p)
-    )
-    if not files and not sheets:
+    taken = {p.name for p in files.values()}
+    sheets = tuple(p for name, p in sorted(entries.items()) if name not in taken and _is_sheet(p))
+    if files:
+        return [Submission(str(path), path, SubmissionKind.DIRECTORY, files, sheets)]
+    if not sheets:
         wanted = ", ".join(f"{i.name}.py" for i in list_exercises()[:3])
         raise GradeInputError(
             f"{path}: no exercise files ({wanted}, ... or .ipynb) and no answer sheets; "
             "name the files after the exercises or pass --exercises"
         )
-    return Submission(str(path), path, SubmissionKind.DIRECTORY, files, sheets)
+    # a class's folder of answer sheets: each sheet is one student
+    return [Submission(str(p), p, SubmissionKind.SHEET, sheets=(p,)) for p in sheets]
 
 
 def _exercise_file(path: Path, name: str, entries: dict[str, Path]) -> Path | None:
