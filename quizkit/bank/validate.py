@@ -5,6 +5,8 @@ rendering or the torch code raises; the answer is degenerate (a shape with a zer
 size, zero params/FLOPs, a NaN or infinite value) unless ``degenerate_ok``; or the worked
 derivation's final value ``let.result`` disagrees with the torch truth under the template's
 tolerance (for a choice, ``let.correct`` names another option than torch). Duplicate template ids across the bank also fail.
+So does a template without a complete translation in every language the bank has a folder for
+(``questions/zh/``), or whose translation renders other parameters than the English.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 from quizkit.answers import check_answer
 from quizkit.bank.bank import Bank
+from quizkit.bank.locale import TRANSLATED, Lang, translate, translation_gaps
 from quizkit.bank.model import AnswerKind, Template
 from quizkit.bank.question import make_question
 from quizkit.errors import QuizkitError
@@ -75,6 +78,7 @@ def validate_bank(
             if wanted is not None and template.id not in wanted:
                 continue
             report = validate_template(template, topic=name, samples=samples)
+            report.problems.extend(translation_problems(bank, template, samples=samples))
             reports.append(report)
             if on_template is not None:
                 on_template(report)
@@ -104,6 +108,49 @@ def validate_template(template: Template, *, topic: str, samples: int) -> Templa
             break
     report.distinct_answers = len(answers)
     return report
+
+
+def bank_languages(bank: Bank) -> list[Lang]:
+    """The translations a bank carries: each ``<root>/<lang>/`` folder."""
+    return [lang for lang in TRANSLATED if (bank.root / lang.value).is_dir()]
+
+
+def translation_problems(bank: Bank, template: Template, *, samples: int) -> list[Problem]:
+    """Gaps in each translation of ``template``, and seeds whose translated rendering fails.
+
+    A translated question must render and carry the English question's params and every let
+    the translation does not re-word (so the same numbers reach the prompt and the truth).
+    """
+    problems: list[Problem] = []
+    for lang in bank_languages(bank):
+        try:
+            overlay = bank.overlay(template.topic, lang)
+        except QuizkitError as error:
+            return [Problem(template.id, error.message)]
+        english = bank.english_topic(template.topic)
+        gaps = [g for g in translation_gaps(english, overlay, lang) if g.template_id == template.id]
+        problems += [Problem(template.id, gap.message) for gap in gaps]
+        if overlay is None or template.id not in overlay.templates:
+            continue
+        text = overlay.templates[template.id]
+        translated = translate(template, text)
+        for seed in range(samples):
+            question_id = f"{template.id}@{seed}"
+            try:
+                source = make_question(template, seed)
+                shown = make_question(translated, seed)
+            except QuizkitError as error:
+                problems.append(Problem(question_id, f"{lang.value}: {error.message}"))
+                break
+            same_lets = all(
+                shown.lets[name] == value
+                for name, value in source.lets.items()
+                if name not in text.let
+            )
+            if shown.params != source.params or not same_lets:
+                problems.append(Problem(question_id, f"{lang.value}: other numbers than English"))
+                break
+    return problems
 
 
 def _check_truth(template: Template, lets: dict[str, Any], truth: Any) -> list[str]:
