@@ -39,6 +39,7 @@ PRECISION = re.compile(r"(?:at least )?\d+ (?:significant figures|decimal places
 # Four English words in a row, outside code, is prose that was not translated.
 ENGLISH_PROSE = re.compile(r"(?<![\w.])[A-Za-z]{2,}(?:[ ,]+[A-Za-z]{2,}){3,}(?![\w(=.])")
 CODE = re.compile(r"```.*?```|`[^`]*`", re.S)
+PYTHON_WORDS = re.compile(r"\b(?:True|False|None)\b")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -106,7 +107,7 @@ def test_zh_text_is_chinese_and_leaves_no_english_prose(template: Template) -> N
         assert CJK.search(zh.template.title), f"{zh.id}: title {zh.template.title!r}"
         assert CJK.search(zh.prompt), f"{zh.id}: no Chinese in {zh.prompt!r}"
         for text in _texts(zh):
-            prose = ENGLISH_PROSE.search(CODE.sub(" ", text))
+            prose = ENGLISH_PROSE.search(PYTHON_WORDS.sub(" ", CODE.sub(" ", text)))
             assert prose is None, f"{zh.id}: English prose {prose.group()!r} in {text!r}"
 
 
