@@ -149,10 +149,21 @@ def _chinese_text(template: Template) -> str:
                       *text.let.values()])  # fmt: skip
 
 
-def _uses(term: str, english: str) -> bool:
+def _term(term: str) -> re.Pattern[str]:
     # a term as a word of prose, not part of an identifier (`padding=1`, `.weight_decay`)
-    pattern = r"(?<![\w.])" + re.escape(term) + r"(?![\w=(])"
-    return re.search(pattern, english, re.IGNORECASE) is not None
+    return re.compile(r"(?<![\w.])" + re.escape(term) + r"(?![\w=(])", re.IGNORECASE)
+
+
+def _uses(term: str, english: str) -> bool:
+    """Whether ``english`` uses ``term``, other than inside a longer glossary term.
+
+    "bias correction" is 偏差修正, not 偏置 + 修正: the longer entry decides there.
+    """
+    for entry in _glossary():
+        longer = str(entry["en"])
+        if len(longer) > len(term) and _term(term).search(longer):
+            english = _term(longer).sub(" ", english)
+    return _term(term).search(english) is not None
 
 
 def test_glossary_entries_are_well_formed() -> None:
