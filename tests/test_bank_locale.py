@@ -6,9 +6,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 
 from quizkit.bank.bank import Bank
-from quizkit.bank.locale import Lang, resolve_lang
+from quizkit.bank.locale import Lang, load_overlay, resolve_lang, translate_topic, translation_gaps
+from quizkit.bank.model import TopicFile
 from quizkit.bank.question import make_question
 from quizkit.bank.validate import validate_bank
 from quizkit.errors import BankError, UsageError
@@ -250,3 +252,45 @@ def test_a_topic_name_other_than_the_file_is_rejected(bilingual: Callable[[str],
     assert _overlay_error(root).endswith(
         "zh/demo.yaml:1: topic: 'demos' must equal the file name and the English topic"
     )
+
+
+# --- misconception feedback (the English schema names each misconception) ----------------------
+
+
+class _Misconception(BaseModel):
+    name: str
+    feedback: str
+
+
+def _with_misconceptions(topic: TopicFile, template_id: str, *names: str) -> TopicFile:
+    """The topic with English misconceptions attached to one template, as the schema will have."""
+    templates = [
+        t.model_copy(
+            update={
+                "misconceptions": [_Misconception(name=n, feedback=f"wrong: {n}") for n in names]
+            }
+        )
+        if t.id == template_id
+        else t
+        for t in topic.templates
+    ]
+    return topic.model_copy(update={"templates": templates})
+
+
+def test_each_english_misconception_needs_chinese_feedback(
+    bilingual: Callable[[str], Path],
+) -> None:
+    root = bilingual(
+        CHINESE.replace(
+            "    title: 加法\n", "    title: 加法\n    misconceptions: {swapped: 顺序反了}\n"
+        )
+    )
+    english = _with_misconceptions(Bank(root).topic("demo"), "demo-add", "swapped", "off-by-one")
+    overlay = load_overlay(root / "zh" / "demo.yaml", english)
+    gaps = translation_gaps(english, overlay, Lang.ZH)
+    assert [(g.template_id, g.message) for g in gaps] == [
+        ("demo-add", "no zh feedback for misconception(s) off-by-one in zh/demo.yaml")
+    ]
+    shown = translate_topic(english, overlay).templates[0]
+    feedback = {m.name: m.feedback for m in shown.misconceptions}  # type: ignore[attr-defined]
+    assert feedback == {"swapped": "顺序反了", "off-by-one": "wrong: off-by-one"}

@@ -19,7 +19,7 @@ from typing import Any
 
 from quizkit.answers import check_answer
 from quizkit.bank.bank import Bank
-from quizkit.bank.locale import TRANSLATED, Lang, translate, translation_gaps
+from quizkit.bank.locale import TRANSLATED, Lang, prose_lets, translate, translation_gaps
 from quizkit.bank.model import AnswerKind, Template
 from quizkit.bank.question import make_question
 from quizkit.errors import QuizkitError
@@ -119,7 +119,7 @@ def translation_problems(bank: Bank, template: Template, *, samples: int) -> lis
     """Gaps in each translation of ``template``, and seeds whose translated rendering fails.
 
     A translated question must render and carry the English question's params and every let
-    the translation does not re-word (so the same numbers reach the prompt and the truth).
+    that is not prose (so the same numbers reach the truth and the derivation).
     """
     problems: list[Problem] = []
     for lang in bank_languages(bank):
@@ -134,6 +134,7 @@ def translation_problems(bank: Bank, template: Template, *, samples: int) -> lis
             continue
         text = overlay.templates[template.id]
         translated = translate(template, text)
+        prose = prose_lets(template)
         for seed in range(samples):
             question_id = f"{template.id}@{seed}"
             try:
@@ -145,7 +146,7 @@ def translation_problems(bank: Bank, template: Template, *, samples: int) -> lis
             same_lets = all(
                 shown.lets[name] == value
                 for name, value in source.lets.items()
-                if name not in text.let
+                if name not in prose
             )
             if shown.params != source.params or not same_lets:
                 problems.append(Problem(question_id, f"{lang.value}: other numbers than English"))
