@@ -9,7 +9,17 @@ import pytest
 from pydantic import BaseModel
 
 from quizkit.bank.bank import Bank
-from quizkit.bank.locale import Lang, load_overlay, resolve_lang, translate_topic, translation_gaps
+from quizkit.bank.locale import (
+    Lang,
+    english_digest,
+    load_overlay,
+    main,
+    resolve_lang,
+    stamp,
+    translate_topic,
+    translation_gaps,
+    write_sources,
+)
 from quizkit.bank.model import TopicFile
 from quizkit.bank.question import make_question
 from quizkit.bank.validate import validate_bank
@@ -77,6 +87,9 @@ def bilingual(write_bank: Callable[..., Path]) -> Callable[[str], Path]:
         root = write_bank(demo=ENGLISH)
         (root / "zh").mkdir(exist_ok=True)
         (root / "zh" / "demo.yaml").write_text(chinese, encoding="utf-8")
+        # stamped: each translation was written from the current English
+        english = Bank(root).english_topic("demo").templates
+        write_sources(root, Lang.ZH, {t.id: english_digest(t) for t in english})
         return root
 
     return write
@@ -294,3 +307,44 @@ def test_each_english_misconception_needs_chinese_feedback(
     shown = translate_topic(english, overlay).templates[0]
     feedback = {m.name: m.feedback for m in shown.misconceptions}  # type: ignore[attr-defined]
     assert feedback == {"swapped": "顺序反了", "off-by-one": "wrong: off-by-one"}
+
+
+# --- stale translations ------------------------------------------------------------------------
+
+
+def test_a_translation_goes_stale_when_its_english_changes_until_stamped_again(
+    bilingual: Callable[[str], Path],
+) -> None:
+    root = bilingual(CHINESE)
+    assert validate_bank(Bank(root), samples=2).ok
+    english = (root / "demo.yaml").read_text(encoding="utf-8")
+    (root / "demo.yaml").write_text(english.replace("Is {a} even?", "Is {a} an even number?"))
+    failed = {t.template_id: t.problems for t in validate_bank(Bank(root), samples=2).failed}
+    assert list(failed) == ["demo-pick"]
+    assert failed["demo-pick"][0].message.startswith(
+        "zh translation is stale: the English changed since it was written (review zh/demo.yaml"
+    )
+    assert stamp(root, Lang.ZH, ["demo-pick"]) == ["demo-pick"]
+    assert validate_bank(Bank(root), samples=2).ok
+
+
+def test_a_template_never_stamped_is_stale(bilingual: Callable[[str], Path]) -> None:
+    root = bilingual(CHINESE)
+    (root / "zh" / "sources.yaml").unlink()
+    assert [t.template_id for t in validate_bank(Bank(root), samples=1).failed] == [
+        "demo-add",
+        "demo-pick",
+    ]
+
+
+def test_stamp_command_refuses_an_id_without_translation(
+    bilingual: Callable[[str], Path],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    root = bilingual(CHINESE.split("  demo-pick:")[0])
+    monkeypatch.setenv("QUIZKIT_BANK", str(root))
+    assert main(["stamp", "zh", "demo-pick"]) == 2
+    assert capsys.readouterr().err == "quizkit: error: no zh translation to stamp for: demo-pick\n"
+    assert main(["stamp", "zh", "--all"]) == 0
+    assert "stamped 1 zh translation(s)" in capsys.readouterr().out

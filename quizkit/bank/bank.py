@@ -7,7 +7,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from quizkit.bank.loader import default_bank_dir, load_topic_file, topic_files
-from quizkit.bank.locale import Lang, TopicText, load_overlay, overlay_path, translate_topic
+from quizkit.bank.locale import (
+    Lang,
+    TopicText,
+    load_overlay,
+    load_sources,
+    overlay_path,
+    translate_topic,
+)
 from quizkit.bank.model import Template, TopicFile
 from quizkit.errors import BankError, UnknownQuestionError
 
@@ -28,6 +35,7 @@ class Bank:
     _overlays: dict[tuple[Lang, str], TopicText | None] = field(
         default_factory=dict, init=False, repr=False
     )
+    _sources: dict[Lang, dict[str, str]] = field(default_factory=dict, init=False, repr=False)
 
     def topic_names(self) -> list[str]:
         return [path.stem for path in topic_files(self.root)]
@@ -59,6 +67,12 @@ class Bank:
             english = self.english_topic(name)
             self._overlays[key] = load_overlay(path, english) if path.is_file() else None
         return self._overlays[key]
+
+    def sources(self, lang: Lang) -> dict[str, str]:
+        """Template id -> digest of the English its ``lang`` text was written from."""
+        if lang not in self._sources:
+            self._sources[lang] = load_sources(self.root, lang)
+        return self._sources[lang]
 
     def templates(
         self, topics: list[str] | None = None, *, levels: set[int] | None = None

@@ -28,15 +28,19 @@ A missing translation falls back to English at run time but is a failure of
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import string
-from collections.abc import Mapping
+import sys
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import Field, ValidationError
 
 from quizkit.bank.loader import (
@@ -127,9 +131,62 @@ def overlay_path(bank_dir: Path, lang: Lang, topic: str) -> Path:
     return bank_dir / lang.value / f"{topic}.yaml"
 
 
+SOURCES = "sources.yaml"
+SOURCES_HEADER = """\
+# The digest of the English text each translation in this folder was written from
+# (quizkit.bank.locale.english_digest). When a template's English title, prompt, hint, solution,
+# options, prose lets or misconception feedback change, `quizkit validate` reports its translation
+# as stale. Review the translation, then re-stamp it:
+#   python -m quizkit.bank.locale stamp {lang} TEMPLATE-ID...
+"""
+
+
 def overlay_globs() -> list[str]:
     """Files a packaged bank must carry besides ``*.yaml``: one folder per translation."""
     return [f"{lang.value}/*.yaml" for lang in TRANSLATED]
+
+
+def english_digest(template: Template) -> str:
+    """12 hex digits of sha256 over the English text a translation renders: changes iff it does."""
+    text = {
+        "title": template.title,
+        "prompt": template.prompt,
+        "hint": template.hint,
+        "solution": template.solution,
+        "options": [o.text for o in template.answer.options or ()],
+        "lets": {name: template.let[name] for name in sorted(prose_lets(template))},
+        "misconceptions": {
+            str(getattr(m, "name", "")): str(getattr(m, "feedback", ""))
+            for m in getattr(template, "misconceptions", None) or ()
+        },
+    }
+    blob = json.dumps(text, sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.sha256(blob).hexdigest()[:12]
+
+
+def sources_path(bank_dir: Path, lang: Lang) -> Path:
+    return bank_dir / lang.value / SOURCES
+
+
+def load_sources(bank_dir: Path, lang: Lang) -> dict[str, str]:
+    """Template id -> digest of the English its ``lang`` text was written from (empty if none)."""
+    path = sources_path(bank_dir, lang)
+    if not path.is_file():
+        return {}
+    display = _display_path(path)
+    data = _load(path.read_text(encoding="utf-8"), display) or {}
+    if not isinstance(data, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in data.items()
+    ):
+        raise BankError(f"{display}:1: expected a mapping from template id to digest")
+    return data
+
+
+def write_sources(bank_dir: Path, lang: Lang, sources: Mapping[str, str]) -> None:
+    """Rewrite ``<lang>/sources.yaml``, sorted by id."""
+    body = yaml.safe_dump(dict(sorted(sources.items())), allow_unicode=True, sort_keys=False)
+    header = SOURCES_HEADER.format(lang=lang.value)
+    sources_path(bank_dir, lang).write_text(header + body, encoding="utf-8")
 
 
 def load_overlay(path: Path, english: TopicFile) -> TopicText:
@@ -342,8 +399,17 @@ class Gap:
     message: str
 
 
-def translation_gaps(english: TopicFile, overlay: TopicText | None, lang: Lang) -> list[Gap]:
-    """Templates or misconception feedback that have no text in ``lang`` (English would show)."""
+def translation_gaps(
+    english: TopicFile,
+    overlay: TopicText | None,
+    lang: Lang,
+    sources: Mapping[str, str] | None = None,
+) -> list[Gap]:
+    """Templates or misconception feedback that have no text in ``lang`` (English would show).
+
+    With ``sources`` (see :func:`load_sources`), a translation written from other English text
+    than the template's current one is a gap too: it is stale.
+    """
     where = f"{lang.value}/{english.topic}.yaml"
     if overlay is None:
         return [
@@ -356,6 +422,16 @@ def translation_gaps(english: TopicFile, overlay: TopicText | None, lang: Lang) 
         if text is None:
             gaps.append(Gap(template.id, lang, f"no {lang.value} translation in {where}"))
             continue
+        if sources is not None and sources.get(template.id) != english_digest(template):
+            gaps.append(
+                Gap(
+                    template.id,
+                    lang,
+                    f"{lang.value} translation is stale: the English changed since it was written "
+                    f"(review {where}, then: python -m quizkit.bank.locale stamp {lang.value} "
+                    f"{template.id})",
+                )
+            )
         missing = [n for n in misconception_names(template) if n not in text.misconceptions]
         if missing:
             gaps.append(
@@ -368,18 +444,71 @@ def translation_gaps(english: TopicFile, overlay: TopicText | None, lang: Lang) 
     return gaps
 
 
+def stamp(bank_dir: Path, lang: Lang, template_ids: Iterable[str] | None = None) -> list[str]:
+    """Record that the ``lang`` texts of ``template_ids`` (all translated ones when None) match
+    their current English. Returns the ids stamped; an id without a translation is an error.
+    """
+    from quizkit.bank.bank import Bank
+
+    bank = Bank(bank_dir)
+    translated = {
+        template.id: template
+        for name in bank.topic_names()
+        if (overlay := bank.overlay(name, lang)) is not None
+        for template in bank.english_topic(name).templates
+        if template.id in overlay.templates
+    }
+    wanted = list(translated) if template_ids is None else list(template_ids)
+    unknown = sorted(set(wanted) - set(translated))
+    if unknown:
+        raise BankError(f"no {lang.value} translation to stamp for: {', '.join(unknown)}")
+    sources = load_sources(bank_dir, lang)
+    sources.update({i: english_digest(translated[i]) for i in wanted})
+    write_sources(bank_dir, lang, sources)
+    return wanted
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m quizkit.bank.locale stamp LANG (--all | TEMPLATE-ID...)``: an authoring tool."""
+    from quizkit.bank.loader import default_bank_dir
+    from quizkit.errors import QuizkitError
+
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) < 3 or args[0] != "stamp":
+        print(
+            "usage: python -m quizkit.bank.locale stamp LANG (--all | TEMPLATE-ID...)",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        lang = parse_lang(args[1])
+        stamped = stamp(default_bank_dir(), lang, None if args[2:] == ["--all"] else args[2:])
+    except QuizkitError as error:
+        print(f"quizkit: error: {error.message}", file=sys.stderr)
+        return int(error.exit_status)
+    print(f"stamped {len(stamped)} {lang.value} translation(s)")
+    return 0
+
+
 __all__ = [
     "Gap",
     "Lang",
     "TemplateText",
     "TopicText",
+    "english_digest",
     "load_overlay",
+    "load_sources",
     "overlay_globs",
     "overlay_path",
     "parse_lang",
     "prose_lets",
     "resolve_lang",
+    "stamp",
     "translate",
     "translate_topic",
     "translation_gaps",
 ]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

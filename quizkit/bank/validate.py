@@ -125,10 +125,12 @@ def translation_problems(bank: Bank, template: Template, *, samples: int) -> lis
     for lang in bank_languages(bank):
         try:
             overlay = bank.overlay(template.topic, lang)
+            sources = bank.sources(lang)
         except QuizkitError as error:
             return [Problem(template.id, error.message)]
         english = bank.english_topic(template.topic)
-        gaps = [g for g in translation_gaps(english, overlay, lang) if g.template_id == template.id]
+        gaps = translation_gaps(english, overlay, lang, sources)
+        gaps = [gap for gap in gaps if gap.template_id == template.id]
         problems += [Problem(template.id, gap.message) for gap in gaps]
         if overlay is None or template.id not in overlay.templates:
             continue
