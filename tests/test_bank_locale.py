@@ -16,6 +16,7 @@ from quizkit.bank.locale import (
     main,
     resolve_lang,
     stamp,
+    template_lang,
     translate_topic,
     translation_gaps,
     write_sources,
@@ -348,3 +349,37 @@ def test_stamp_command_refuses_an_id_without_translation(
     assert capsys.readouterr().err == "quizkit: error: no zh translation to stamp for: demo-pick\n"
     assert main(["stamp", "zh", "--all"]) == 0
     assert "stamped 1 zh translation(s)" in capsys.readouterr().out
+
+
+def test_misconception_feedback_keeps_the_english_placeholders(
+    bilingual: Callable[[str], Path],
+) -> None:
+    root = bilingual(
+        CHINESE.replace(
+            "    title: 加法\n", '    title: 加法\n    misconceptions: {swapped: "把 {a} 看错了"}\n'
+        )
+    )
+    english = Bank(root).topic("demo")
+    templates = [
+        t.model_copy(
+            update={"misconceptions": [_Misconception(name="swapped", feedback="you misread {b}")]}
+        )
+        if t.id == "demo-add"
+        else t
+        for t in english.templates
+    ]
+    english = english.model_copy(update={"templates": templates})
+    with pytest.raises(BankError) as caught:
+        load_overlay(root / "zh" / "demo.yaml", english)
+    assert str(caught.value).endswith(
+        "zh/demo.yaml:6: demo-add.misconceptions.swapped: placeholders differ from the English: "
+        "lacks {b}; adds {a}"
+    )
+
+
+def test_a_translated_template_knows_its_language(bilingual: Callable[[str], Path]) -> None:
+    root = bilingual(CHINESE.split("  demo-pick:")[0])
+    chinese = Bank(root, lang=Lang.ZH)
+    assert template_lang(chinese.template("demo-add")) is Lang.ZH
+    assert template_lang(chinese.template("demo-pick")) is Lang.EN  # no translation: English
+    assert template_lang(Bank(root).template("demo-add")) is Lang.EN

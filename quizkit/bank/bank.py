@@ -45,7 +45,7 @@ class Bank:
         if name not in self._topics:
             english = self.english_topic(name)
             if self.lang is not Lang.EN:
-                english = translate_topic(english, self.overlay(name, self.lang))
+                english = translate_topic(english, self.overlay(name, self.lang), self.lang)
             self._topics[name] = english
         return self._topics[name]
 

@@ -155,10 +155,7 @@ def english_digest(template: Template) -> str:
         "solution": template.solution,
         "options": [o.text for o in template.answer.options or ()],
         "lets": {name: template.let[name] for name in sorted(prose_lets(template))},
-        "misconceptions": {
-            str(getattr(m, "name", "")): str(getattr(m, "feedback", ""))
-            for m in getattr(template, "misconceptions", None) or ()
-        },
+        "misconceptions": misconception_feedback(template),
     }
     blob = json.dumps(text, sort_keys=True, ensure_ascii=False).encode()
     return hashlib.sha256(blob).hexdigest()[:12]
@@ -302,10 +299,18 @@ def template_mismatch(template: Template, text: TemplateText) -> tuple[Loc, str]
         if name not in prose:
             why = "not a let" if name not in template.let else "it can change an answer"
             return ("let", name), f"cannot re-word {name!r}: {why}"
-    known = misconception_names(template)
-    for name in text.misconceptions:
-        if name not in known:
+    english_feedback = misconception_feedback(template)
+    for name, feedback in text.misconceptions.items():
+        if name not in english_feedback:
             return ("misconceptions", name), f"the English template has no misconception {name!r}"
+        loc = ("misconceptions", name)
+        try:
+            mine = placeholder_fields(feedback)
+        except ValueError as error:
+            return loc, f"{error} (write a literal brace as {{{{ or }}}})"
+        theirs = placeholder_fields(english_feedback[name])
+        if mine != theirs:
+            return loc, _placeholder_message(theirs, mine)
     return None
 
 
@@ -341,13 +346,27 @@ def prose_lets(template: Template) -> set[str]:
     return {name for name in template.let if name not in deciding}
 
 
+def misconception_feedback(template: Template) -> dict[str, str]:
+    """Each English misconception's feedback sentence, by name (read generically: a template
+    without a ``misconceptions`` list has none)."""
+    return {
+        str(getattr(m, "name", "")): str(getattr(m, "feedback", ""))
+        for m in getattr(template, "misconceptions", None) or ()
+    }
+
+
 def misconception_names(template: Template) -> list[str]:
-    """Names of the English template's misconceptions (none before the schema has them)."""
-    return [str(getattr(m, "name", "")) for m in getattr(template, "misconceptions", None) or ()]
+    """Names of the English template's misconceptions."""
+    return list(misconception_feedback(template))
 
 
-def translate(template: Template, text: TemplateText) -> Template:
-    """``template`` with its text replaced by ``text``; params, lets' values and truth unchanged."""
+def template_lang(template: Template) -> Lang:
+    """The language a template's text is in (what a precision sentence must be written in)."""
+    return parse_lang(template._lang)
+
+
+def translate(template: Template, text: TemplateText, lang: Lang = Lang.ZH) -> Template:
+    """``template`` with its text replaced by ``lang`` text; params, lets' values and truth unchanged."""
     answer = template.answer
     update: dict[str, Any] = {
         "title": text.title,
@@ -370,15 +389,19 @@ def translate(template: Template, text: TemplateText) -> Template:
             m.model_copy(update={"feedback": feedback[m.name]}) if m.name in feedback else m
             for m in existing
         ]
-    return template.model_copy(update=update)
+    translated = template.model_copy(update=update)
+    translated._lang = lang.value
+    return translated
 
 
-def translate_topic(english: TopicFile, overlay: TopicText | None) -> TopicFile:
+def translate_topic(
+    english: TopicFile, overlay: TopicText | None, lang: Lang = Lang.ZH
+) -> TopicFile:
     """The topic in the overlay's language; templates without a translation stay English."""
     if overlay is None:
         return english
     templates = [
-        translate(t, overlay.templates[t.id]) if t.id in overlay.templates else t
+        translate(t, overlay.templates[t.id], lang) if t.id in overlay.templates else t
         for t in english.templates
     ]
     return english.model_copy(
@@ -504,6 +527,7 @@ __all__ = [
     "prose_lets",
     "resolve_lang",
     "stamp",
+    "template_lang",
     "translate",
     "translate_topic",
     "translation_gaps",

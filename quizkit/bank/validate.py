@@ -135,7 +135,7 @@ def translation_problems(bank: Bank, template: Template, *, samples: int) -> lis
         if overlay is None or template.id not in overlay.templates:
             continue
         text = overlay.templates[template.id]
-        translated = translate(template, text)
+        translated = translate(template, text, lang)
         prose = prose_lets(template)
         for seed in range(samples):
             question_id = f"{template.id}@{seed}"
