@@ -18,7 +18,7 @@ import yaml
 from quizkit.bank.bank import Bank
 from quizkit.bank.locale import Lang, translation_gaps
 from quizkit.bank.model import Template
-from quizkit.bank.question import Question, make_question
+from quizkit.bank.question import Question, make_question, render_text
 
 SEEDS = 20
 TRUTH_SEEDS = 3
@@ -33,8 +33,8 @@ GLOSSARY = Path(ENGLISH.root) / "zh" / "glossary.yaml"
 # `3x3` is read as 3 × 3.
 NUMBER = re.compile(r"(?<![A-Za-z_\d.])\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
 TIMES = re.compile(r"(?<=\d)x(?=\d)")
-# Sentences stating the precision are not translated (they will be generated from the tolerance
-# in each language), so their numbers are not compared.
+# Hand-written sentences stating the precision are not translated (a sentence generated from the
+# tolerance, in the question's language, ends the prompt instead), so their numbers are not compared.
 PRECISION = re.compile(r"(?:at least )?\d+ (?:significant figures|decimal places)")
 # Four English words in a row, outside code, is prose that was not translated.
 ENGLISH_PROSE = re.compile(r"(?<![\w.])[A-Za-z]{2,}(?:[ ,]+[A-Za-z]{2,}){3,}(?![\w(=.])")
@@ -52,7 +52,10 @@ def _canonical(number: str) -> str:
 
 
 def _texts(question: Question) -> list[str]:
-    return [question.prompt, question.hint, question.solution, *question.options]
+    """Prompt (as written, without a generated precision sentence), hint, solution, options."""
+    scope = {**question.scope, "options": question.options}
+    prompt = render_text(question.template.prompt, scope, where=question.id)
+    return [prompt, question.hint, question.solution, *question.options]
 
 
 def _pair(template: Template, seed: int) -> tuple[Question, Question]:
