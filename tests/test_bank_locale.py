@@ -9,6 +9,7 @@ import pytest
 from pydantic import BaseModel
 
 from quizkit.bank.bank import Bank
+from quizkit.bank.loader import summarize_topics
 from quizkit.bank.locale import (
     Lang,
     english_digest,
@@ -407,3 +408,11 @@ def test_validate_blames_every_template_for_a_file_wide_problem(
     messages = {t.template_id: t.problems[0].message for t in report.failed}
     assert set(messages) == {"demo-add", "demo-pick"}
     assert all("demo-pik: no template 'demo-pik'" in m for m in messages.values())
+
+
+def test_topic_summaries_in_chinese(bilingual: Callable[[str], Path]) -> None:
+    root = bilingual(CHINESE)
+    [english] = summarize_topics(root)
+    [chinese] = summarize_topics(root, Lang.ZH)
+    assert (english.title, chinese.title) == ("Demo", "演示")
+    assert chinese.templates == english.templates == 2
