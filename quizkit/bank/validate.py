@@ -22,7 +22,6 @@ from quizkit.bank.bank import Bank
 from quizkit.bank.locale import (
     TRANSLATED,
     Lang,
-    overlay_path,
     parse_overlay,
     prose_lets,
     template_text_problem,
@@ -134,7 +133,7 @@ def translation_problems(bank: Bank, template: Template, *, samples: int) -> lis
     for lang in bank_languages(bank):
         english = bank.english_topic(template.topic)
         try:
-            sources = bank.sources(lang)
+            sources = bank.sources(lang, template.topic)
         except QuizkitError as error:
             problems.append(Problem(template.id, error.message))
             continue
@@ -143,7 +142,7 @@ def translation_problems(bank: Bank, template: Template, *, samples: int) -> lis
         except QuizkitError:
             # The file does not load; say what is wrong with this template's own entry (if
             # anything), so one validate run lists everything there is to fix.
-            path = overlay_path(bank.root, lang, template.topic)
+            path = bank.overlay_file(template.topic, lang)
             own = template_text_problem(path, english, template.id)
             if own is not None:
                 problems.append(Problem(template.id, own))
