@@ -118,9 +118,10 @@ def validate_template(template: Template, *, topic: str, samples: int) -> Templa
     return report
 
 
-def bank_languages(bank: Bank) -> list[Lang]:
-    """The translations a bank carries: each ``<root>/<lang>/`` folder."""
-    return [lang for lang in TRANSLATED if (bank.root / lang.value).is_dir()]
+def topic_languages(bank: Bank, topic: str) -> list[Lang]:
+    """The translations a topic's folder carries: each ``<folder>/<lang>/`` (a bank folder
+    without one, such as an instructor's own, needs no translation)."""
+    return [lang for lang in TRANSLATED if (bank.folder_of(topic) / lang.value).is_dir()]
 
 
 def translation_problems(bank: Bank, template: Template, *, samples: int) -> list[Problem]:
@@ -130,7 +131,7 @@ def translation_problems(bank: Bank, template: Template, *, samples: int) -> lis
     that is not prose (so the same numbers reach the truth and the derivation).
     """
     problems: list[Problem] = []
-    for lang in bank_languages(bank):
+    for lang in topic_languages(bank, template.topic):
         english = bank.english_topic(template.topic)
         try:
             sources = bank.sources(lang, template.topic)
