@@ -7,29 +7,84 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from quizkit.bank.loader import default_bank_dir, load_topic_file, topic_files
+from quizkit.bank.locale import (
+    Lang,
+    TopicText,
+    load_overlay,
+    load_sources,
+    overlay_path,
+    translate_topic,
+)
 from quizkit.bank.model import Template, TopicFile
 from quizkit.errors import BankError, UnknownQuestionError
 
 
 @dataclass
 class Bank:
-    """A question bank folder. Topic files are parsed on first use and cached."""
+    """A question bank folder, shown in ``lang``. Topic files are parsed on first use and cached.
+
+    In a language other than English, each topic is the English one with the text of
+    ``<root>/<lang>/<topic>.yaml`` swapped in (see :mod:`quizkit.bank.locale`): the same
+    templates, ids, parameters and truths; a template without a translation stays English.
+    """
 
     root: Path = field(default_factory=default_bank_dir)
+    lang: Lang = Lang.EN
     _topics: dict[str, TopicFile] = field(default_factory=dict, init=False, repr=False)
+    _english: dict[str, TopicFile] = field(default_factory=dict, init=False, repr=False)
+    _overlays: dict[tuple[Lang, str], TopicText | None] = field(
+        default_factory=dict, init=False, repr=False
+    )
+    _sources: dict[tuple[Lang, Path], dict[str, str]] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     def topic_names(self) -> list[str]:
         return [path.stem for path in topic_files(self.root)]
 
     def topic(self, name: str) -> TopicFile:
-        """One topic file, validated; an unknown name lists the known ones."""
+        """One topic file in the bank's language, validated; an unknown name lists the known ones."""
         if name not in self._topics:
+            english = self.english_topic(name)
+            if self.lang is not Lang.EN:
+                english = translate_topic(english, self.overlay(name, self.lang), self.lang)
+            self._topics[name] = english
+        return self._topics[name]
+
+    def english_topic(self, name: str) -> TopicFile:
+        """One topic as its English file says it."""
+        if name not in self._english:
             path = self.root / f"{name}.yaml"
             if not path.is_file():
                 known = ", ".join(self.topic_names())
                 raise UnknownQuestionError(f"unknown topic {name!r}; topics: {known}")
-            self._topics[name] = load_topic_file(path)
-        return self._topics[name]
+            self._english[name] = load_topic_file(path)
+        return self._english[name]
+
+    def overlay(self, name: str, lang: Lang) -> TopicText | None:
+        """The ``lang`` text of a topic, checked against the English; None when there is no file."""
+        key = (lang, name)
+        if key not in self._overlays:
+            path = self.overlay_file(name, lang)
+            english = self.english_topic(name)
+            self._overlays[key] = load_overlay(path, english) if path.is_file() else None
+        return self._overlays[key]
+
+    def overlay_file(self, name: str, lang: Lang) -> Path:
+        """Where a topic's ``lang`` text lives: ``<lang>/<topic>.yaml`` beside its English file."""
+        return overlay_path(self.folder_of(name), lang, name)
+
+    def folder_of(self, name: str) -> Path:
+        """The folder holding topic ``name``'s English file (its translations sit below it)."""
+        return self.root
+
+    def sources(self, lang: Lang, name: str) -> dict[str, str]:
+        """Template id -> digest of the English its ``lang`` text was written from, as recorded
+        in the ``<lang>/sources.yaml`` of topic ``name``'s folder."""
+        key = (lang, self.folder_of(name))
+        if key not in self._sources:
+            self._sources[key] = load_sources(key[1], lang)
+        return self._sources[key]
 
     def templates(
         self, topics: list[str] | None = None, *, levels: set[int] | None = None
