@@ -4,13 +4,19 @@ YAML is loaded with the C safe loader and validated with pydantic; only when val
 is the text composed into nodes again, to find each node's line. A pydantic error location such as
 ``("templates", 3, "params", "k", "ints")`` is mapped back to the line of that node and shown
 as ``conv-out-size.params.k.ints`` (the template's id stands in for its index).
+
+Where the bank is (:func:`bank_folders`): the folders listed in ``$QUIZKIT_BANK`` (separated by
+``os.pathsep``) replace the bank shipped inside the package (``quizkit.questions``, found with
+:mod:`importlib.resources`); each ``--bank DIR`` adds DIR's topics to that; ``--bank-only``
+keeps only the ``--bank`` folders.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -18,19 +24,46 @@ import yaml
 from pydantic import ValidationError
 
 from quizkit.bank.model import Template, TopicFile
-from quizkit.errors import BankError
+from quizkit.errors import BankError, UsageError
 
 Loc = tuple[str | int, ...]
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+BANK_ENV = "QUIZKIT_BANK"
+PACKAGED_BANK = "quizkit.questions"
 
-def default_bank_dir() -> Path:
-    """``$QUIZKIT_BANK`` if set, else the ``questions/`` folder beside the package."""
-    override = os.environ.get("QUIZKIT_BANK")
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parent.parent.parent / "questions"
+
+def packaged_bank_dir() -> Path:
+    """The bank shipped inside the package: ``quizkit/questions`` in a wheel; in an editable
+    install, the repository's top-level ``questions/`` (mapped to ``quizkit.questions``)."""
+    try:
+        found = resources.files(PACKAGED_BANK)
+    except ModuleNotFoundError:
+        raise BankError(
+            f"the packaged question bank ({PACKAGED_BANK}) is not installed; "
+            f"reinstall quizkit or set {BANK_ENV}"
+        ) from None
+    if not isinstance(found, Path):  # e.g. imported from a zip file
+        raise BankError(f"the packaged question bank is not a folder ({found}); set {BANK_ENV}")
+    return found
+
+
+def bank_folders(extra: Sequence[Path] = (), *, only: bool = False) -> tuple[Path, ...]:
+    """The bank's folders, in order: ``$QUIZKIT_BANK``'s folders, else the packaged bank; then
+    ``extra`` (each ``--bank DIR``). ``only`` drops the first part. A folder named twice counts once."""
+    if only and not extra:
+        raise UsageError("--bank-only needs at least one --bank DIR")
+    env = os.environ.get(BANK_ENV, "")
+    base = [Path(part) for part in env.split(os.pathsep) if part]
+    if only:
+        base = []
+    elif not base:
+        base = [packaged_bank_dir()]
+    unique: dict[Path, Path] = {}
+    for folder in [*base, *extra]:
+        unique.setdefault(folder.resolve(), folder)
+    return tuple(unique.values())
 
 
 @dataclass(frozen=True)
@@ -45,32 +78,80 @@ class TopicSummary:
 
 
 def topic_files(bank_dir: Path) -> list[Path]:
-    """The topic files of a bank, sorted by name."""
+    """The topic files of one bank folder, sorted by name."""
     if not bank_dir.is_dir():
-        raise BankError(f"{bank_dir}: question bank folder not found (set QUIZKIT_BANK?)")
-    return sorted(bank_dir.glob("*.yaml"))
+        raise BankError(f"{bank_dir}: question bank folder not found (see {BANK_ENV} and --bank)")
+    files = sorted(bank_dir.glob("*.yaml"))
+    if not files:
+        raise BankError(f"{bank_dir}: no topic files (*.yaml) in this question bank folder")
+    return files
+
+
+@dataclass(frozen=True)
+class TopicSource:
+    """One topic file as read: its bytes and plain YAML data, not yet validated."""
+
+    path: Path
+    raw: bytes
+    data: Any
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+    @property
+    def display(self) -> str:
+        return display_path(self.path)
+
+    @property
+    def text(self) -> str:
+        return self.raw.decode("utf-8")
+
+    def template_ids(self) -> Iterator[tuple[int, str]]:
+        """``(index, id)`` of each template entry that has a string id."""
+        templates = self.data.get("templates") if isinstance(self.data, dict) else None
+        for index, item in enumerate(templates if isinstance(templates, list) else []):
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                yield index, item["id"]
+
+    def line_of(self, loc: Loc) -> int:
+        """The 1-based line of the node at ``loc`` (composes the text again; for errors only)."""
+        return _nearest_line(loc, _compose(self.text, self.display)[1])
+
+
+def read_topic(path: Path) -> TopicSource:
+    """Read and YAML-load one topic file; a YAML error or a non-mapping is a :class:`BankError`."""
+    display = display_path(path)
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+    except OSError as error:
+        raise BankError(f"{display}: cannot read: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise BankError(f"{display}: not UTF-8 text ({error.reason})") from None
+    data = _load(text, display)
+    if not isinstance(data, dict):
+        raise BankError(f"{display}:1: expected a mapping with topic, title, templates")
+    return TopicSource(path, raw, data)
+
+
+def validate_topic(source: TopicSource) -> TopicFile:
+    """Validate a read topic file, raising :class:`BankError` with file, line and field."""
+    display, data = source.display, source.data
+    try:
+        topic = TopicFile.model_validate(data)
+    except ValidationError as error:
+        _, lines = _compose(source.text, display)
+        raise BankError(_first_error(error, data, lines, display)) from None
+    if topic.topic != source.name:
+        line = source.line_of(("topic",))
+        raise BankError(f"{display}:{line}: topic: {topic.topic!r} must equal the file name")
+    return topic
 
 
 def load_topic_file(path: Path) -> TopicFile:
     """Parse and validate one topic file, raising :class:`BankError` with file, line and field."""
-    display = _display_path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise BankError(f"{display}: cannot read: {error.strerror}") from None
-    # Fast path: plain load and validate. Node lines are composed only to report an error.
-    data = _load(text, display)
-    if not isinstance(data, dict):
-        raise BankError(f"{display}:1: expected a mapping with topic, title, templates")
-    try:
-        topic = TopicFile.model_validate(data)
-    except ValidationError as error:
-        _, lines = _compose(text, display)
-        raise BankError(_first_error(error, data, lines, display)) from None
-    if topic.topic != path.stem:
-        line = _compose(text, display)[1].get(("topic",), 1)
-        raise BankError(f"{display}:{line}: topic: {topic.topic!r} must equal the file name")
-    return topic
+    return validate_topic(read_topic(path))
 
 
 def _load(text: str, display: str) -> Any:
@@ -178,19 +259,8 @@ def _field_name(loc: Loc, data: Any) -> str:
     return ".".join(parts) if parts else "(top level)"
 
 
-def summarize_topics(bank_dir: Path) -> list[TopicSummary]:
-    """Topic names, titles and template counts (validates each file; imports no torch)."""
-    summaries = []
-    for path in topic_files(bank_dir):
-        topic = load_topic_file(path)
-        levels = tuple(sorted({t.difficulty for t in topic.templates}))
-        summaries.append(
-            TopicSummary(topic.topic, topic.title, topic.description, len(topic.templates), levels)
-        )
-    return summaries
-
-
-def _display_path(path: Path) -> str:
+def display_path(path: Path) -> str:
+    """``path`` relative to the working directory when it is inside it, else as given."""
     try:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
@@ -200,9 +270,13 @@ def _display_path(path: Path) -> str:
 __all__ = [
     "Template",
     "TopicFile",
+    "TopicSource",
     "TopicSummary",
-    "default_bank_dir",
+    "bank_folders",
+    "display_path",
     "load_topic_file",
-    "summarize_topics",
+    "packaged_bank_dir",
+    "read_topic",
     "topic_files",
+    "validate_topic",
 ]

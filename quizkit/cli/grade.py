@@ -11,6 +11,7 @@ from pathlib import Path
 
 import typer
 
+from quizkit.cli.bank import BANK_DIRS, BANK_ONLY, open_bank
 from quizkit.errors import UsageError
 from quizkit.grade.reports import ReportFormat
 
@@ -57,6 +58,8 @@ def grade(
     timeout: float = typer.Option(
         10.0, "--timeout", min=0.1, help="Seconds per test and per import."
     ),
+    bank_dirs: list[Path] = BANK_DIRS,
+    bank_only: bool = BANK_ONLY,
 ) -> None:
     """Autograde submissions. Exit 0 iff every test passed, 1 if any failed, 2 on bad input."""
     from quizkit.grade.discover import discover
@@ -74,13 +77,19 @@ def grade(
     limits = Limits(timeout=timeout, import_timeout=timeout)
     err = make_console(stderr=True)
     workers = jobs or _default_jobs()
+    bank = open_bank(bank_dirs, bank_only)  # read only if an answer sheet is graded
     if err.is_terminal:
         with grading_progress(err) as progress:
             run = grade_submissions(
-                submissions, seed=seed, limits=limits, jobs=workers, progress=progress
+                submissions,
+                seed=seed,
+                limits=limits,
+                jobs=workers,
+                progress=progress,
+                bank=bank,
             )
     else:
-        run = grade_submissions(submissions, seed=seed, limits=limits, jobs=workers)
+        run = grade_submissions(submissions, seed=seed, limits=limits, jobs=workers, bank=bank)
     console = make_console()
     if fmt is ReportFormat.TEXT:
         if output is not None:
