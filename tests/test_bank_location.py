@@ -10,10 +10,11 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from quizkit.bank.bank import Bank
-from quizkit.bank.loader import bank_folders, packaged_bank_dir
+from quizkit.bank.loader import bank_folders, packaged_bank_dir, read_topic
 from quizkit.cli.main import app
 from quizkit.errors import BankError, UsageError
 
@@ -214,3 +215,54 @@ def test_version_is_the_installed_distributions() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0
     assert result.output.strip() == f"quizkit {importlib.metadata.version('quizkit')}"
+
+
+def _ids_by_loading(path: Path) -> tuple[tuple[str, int], ...]:
+    """The reference: load the YAML in full and take each template's id and its line."""
+    text = path.read_text("utf-8")
+    lines = text.splitlines()
+    ids = [t["id"] for t in yaml.safe_load(text)["templates"]]
+    found, start = [], 0
+    for template_id in ids:
+        start = next(
+            i
+            for i in range(start, len(lines))
+            if re.search(rf"\bid: ['\"]?{template_id}\b", lines[i])
+        )
+        found.append((template_id, start + 1))
+        start += 1
+    return tuple(found)
+
+
+@pytest.mark.parametrize("path", sorted(REPO_BANK.glob("*.yaml")), ids=lambda p: p.name)
+def test_the_event_scan_finds_the_same_ids_and_lines_as_loading_the_file(path: Path) -> None:
+    assert read_topic(path).ids == _ids_by_loading(path)
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "  - {id: odd-flow, title: Flow}",  # a flow mapping
+        '  - "id": odd-quoted\n    title: Quoted key',  # a quoted key
+        "  - title: First\n    id: odd-late",  # the id after other fields
+    ],
+)
+def test_ids_written_in_any_yaml_form_are_indexed(entry: str, tmp_path: Path) -> None:
+    path = tmp_path / "odd.yaml"
+    path.write_text(f"topic: odd\ntitle: Odd\ntemplates:\n{entry}\n", "utf-8")
+    [(template_id, line)] = read_topic(path).ids
+    assert template_id.startswith("odd-")
+    assert template_id in path.read_text("utf-8").splitlines()[line - 1]
+
+
+def test_an_id_given_by_an_alias_is_found_by_loading_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "odd.yaml"
+    path.write_text("topic: odd\ntitle: Odd\nname: &n odd-alias\ntemplates:\n  - id: *n\n", "utf-8")
+    assert read_topic(path).ids == (("odd-alias", 5),)
+
+
+def test_a_yaml_error_in_any_topic_file_is_a_load_error_with_its_line(tmp_path: Path) -> None:
+    _topic(tmp_path / "bank", "good", "good-add")
+    (tmp_path / "bank" / "bad.yaml").write_text("topic: bad\ntitle: [Bad\n", "utf-8")
+    with pytest.raises(BankError, match=r"bad.yaml:\d+: YAML error"):
+        Bank(tmp_path / "bank").template("good-add")

@@ -130,18 +130,16 @@ class Bank:
 def _index_ids(sources: list[TopicSource]) -> dict[str, str]:
     """Template id -> topic name over ``sources``; a repeated id is a :class:`BankError`."""
     owner: dict[str, str] = {}
-    seen: dict[str, tuple[TopicSource, int]] = {}
+    seen: dict[str, str] = {}
     for source in sources:
-        for index, template_id in source.template_ids():
+        for template_id, line in source.ids:
+            here = f"{source.display}:{line}"
             if template_id in seen:
-                first, first_index = seen[template_id]
-                here = f"{source.display}:{source.line_of(('templates', index, 'id'))}"
-                there = f"{first.display}:{first.line_of(('templates', first_index, 'id'))}"
                 raise BankError(
-                    f"{here}: duplicate template id {template_id!r} (also at {there}); "
+                    f"{here}: duplicate template id {template_id!r} (also at {seen[template_id]}); "
                     "ids must be unique across the bank"
                 )
-            seen[template_id] = (source, index)
+            seen[template_id] = here
             owner[template_id] = source.name
     return owner
 

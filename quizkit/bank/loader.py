@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -89,11 +90,12 @@ def topic_files(bank_dir: Path) -> list[Path]:
 
 @dataclass(frozen=True)
 class TopicSource:
-    """One topic file as read: its bytes and plain YAML data, not yet validated."""
+    """One topic file as read: its bytes and its templates' ids with their lines. The YAML is
+    loaded into data (and validated) only when the topic is used."""
 
     path: Path
     raw: bytes
-    data: Any
+    ids: tuple[tuple[str, int], ...]  # (template id, 1-based line of the id)
 
     @property
     def name(self) -> str:
@@ -107,20 +109,19 @@ class TopicSource:
     def text(self) -> str:
         return self.raw.decode("utf-8")
 
-    def template_ids(self) -> Iterator[tuple[int, str]]:
-        """``(index, id)`` of each template entry that has a string id."""
-        templates = self.data.get("templates") if isinstance(self.data, dict) else None
-        for index, item in enumerate(templates if isinstance(templates, list) else []):
-            if isinstance(item, dict) and isinstance(item.get("id"), str):
-                yield index, item["id"]
-
-    def line_of(self, loc: Loc) -> int:
-        """The 1-based line of the node at ``loc`` (composes the text again; for errors only)."""
-        return _nearest_line(loc, _compose(self.text, self.display)[1])
+    @cached_property
+    def data(self) -> dict[str, Any]:
+        return _load_mapping(self.text, self.display)
 
 
 def read_topic(path: Path) -> TopicSource:
-    """Read and YAML-load one topic file; a YAML error or a non-mapping is a :class:`BankError`."""
+    """Read one topic file and find its template ids; a YAML error is a :class:`BankError`.
+
+    The ids come from the YAML parser's events, which build no Python objects: reading every
+    file of the bank this way costs about half of loading it, so every command can index the
+    whole bank (to refuse duplicate ids) and still load only the topics it uses. A file of an
+    unusual shape (an alias as id, a non-mapping template) is loaded in full instead.
+    """
     display = display_path(path)
     try:
         raw = path.read_bytes()
@@ -129,10 +130,75 @@ def read_topic(path: Path) -> TopicSource:
         raise BankError(f"{display}: cannot read: {error.strerror}") from None
     except UnicodeDecodeError as error:
         raise BankError(f"{display}: not UTF-8 text ({error.reason})") from None
-    data = _load(text, display)
-    if not isinstance(data, dict):
-        raise BankError(f"{display}:1: expected a mapping with topic, title, templates")
-    return TopicSource(path, raw, data)
+    try:
+        ids = _scan_ids(yaml.parse(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as error:
+        raise BankError(_yaml_error(error, display)) from None
+    except yaml.YAMLError as error:
+        raise BankError(f"{display}: YAML error: {error}") from None
+    if ids is None:  # an unusual shape: load it all now (its errors are reported now)
+        ids = _ids_from_data(_load_mapping(text, display), _compose(text, display)[1])
+    return TopicSource(path, raw, ids)
+
+
+def _scan_ids(events: Iterator[yaml.Event]) -> tuple[tuple[str, int], ...] | None:
+    """``(id, line)`` of each ``templates[i].id`` from parser events; None for an unusual shape."""
+    found: list[tuple[str, int]] = []
+    for event in events:
+        if isinstance(event, yaml.MappingStartEvent):
+            break
+        if not isinstance(event, yaml.StreamStartEvent | yaml.DocumentStartEvent):
+            return None
+    else:
+        return None
+    for key in events:  # the top-level mapping: key, value, key, value, ...
+        if isinstance(key, yaml.MappingEndEvent):
+            return tuple(found)
+        value = next(events)
+        if not (isinstance(key, yaml.ScalarEvent) and key.value == "templates"):
+            _skip(key, events)
+            _skip(value, events)
+            continue
+        if not isinstance(value, yaml.SequenceStartEvent):
+            return None
+        for item in events:
+            if isinstance(item, yaml.SequenceEndEvent):
+                break
+            if not isinstance(item, yaml.MappingStartEvent):
+                return None
+            for field in events:
+                if isinstance(field, yaml.MappingEndEvent):
+                    break
+                content = next(events)
+                if isinstance(field, yaml.ScalarEvent) and field.value == "id":
+                    if not isinstance(content, yaml.ScalarEvent):
+                        return None
+                    mark = content.start_mark
+                    found.append((content.value, mark.line + 1 if mark is not None else 1))
+                else:
+                    _skip(field, events)
+                    _skip(content, events)
+    return None
+
+
+def _skip(event: yaml.Event, events: Iterator[yaml.Event]) -> None:
+    """Consume the rest of the node that ``event`` starts."""
+    depth = 1 if isinstance(event, yaml.CollectionStartEvent) else 0
+    while depth:
+        following = next(events)
+        if isinstance(following, yaml.CollectionStartEvent):
+            depth += 1
+        elif isinstance(following, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _ids_from_data(data: Any, lines: dict[Loc, int]) -> tuple[tuple[str, int], ...]:
+    templates = data.get("templates") if isinstance(data, dict) else None
+    return tuple(
+        (item["id"], lines.get(("templates", index, "id"), 1))
+        for index, item in enumerate(templates if isinstance(templates, list) else [])
+        if isinstance(item, dict) and isinstance(item.get("id"), str)
+    )
 
 
 def validate_topic(source: TopicSource) -> TopicFile:
@@ -144,7 +210,7 @@ def validate_topic(source: TopicSource) -> TopicFile:
         _, lines = _compose(source.text, display)
         raise BankError(_first_error(error, data, lines, display)) from None
     if topic.topic != source.name:
-        line = source.line_of(("topic",))
+        line = _compose(source.text, display)[1].get(("topic",), 1)
         raise BankError(f"{display}:{line}: topic: {topic.topic!r} must equal the file name")
     return topic
 
@@ -152,6 +218,13 @@ def validate_topic(source: TopicSource) -> TopicFile:
 def load_topic_file(path: Path) -> TopicFile:
     """Parse and validate one topic file, raising :class:`BankError` with file, line and field."""
     return validate_topic(read_topic(path))
+
+
+def _load_mapping(text: str, display: str) -> dict[str, Any]:
+    data = _load(text, display)
+    if not isinstance(data, dict):
+        raise BankError(f"{display}:1: expected a mapping with topic, title, templates")
+    return data
 
 
 def _load(text: str, display: str) -> Any:
