@@ -118,7 +118,7 @@ def read_topic(path: Path) -> TopicSource:
     """Read one topic file and find its template ids; a YAML error is a :class:`BankError`.
 
     The ids come from the YAML parser's events, which build no Python objects: reading every
-    file of the bank this way costs about half of loading it, so every command can index the
+    file of the bank this way costs about a third of loading it, so every command can index the
     whole bank (to refuse duplicate ids) and still load only the topics it uses. A file of an
     unusual shape (an alias as id, a non-mapping template) is loaded in full instead.
     """
