@@ -4,9 +4,11 @@ installed ``quizkit`` from a folder outside the checkout, as a teaching assistan
     python scripts/release_check.py [--torch SPEC] [--keep]   # the whole check (./dev test)
     python scripts/release_check.py --dists WHEEL SDIST       # only what the two files hold
 
-The wheel is built from the sdist (``python -m build``), so a file missing from the sdist is
-missing from the wheel too. Contents checked: every ``questions/*.yaml`` of the repository is
-in the wheel as ``quizkit/questions/<file>`` (same bytes) and in the sdist; no file of
+The build runs on a copy of the files git would commit (as a fresh clone has them), and the
+wheel is built from the sdist (``python -m build``), so a file missing from the sdist is
+missing from the wheel too. Contents checked: every file under ``quizkit/`` is in the wheel;
+every ``questions/*.yaml`` is in the wheel as ``quizkit/questions/<file>`` (same bytes) and in
+the sdist; no file of
 ``solutions/`` (by path or by content) is in either; the wheel's version is
 ``quizkit.__version__``. Then, in a fresh venv (the CPU torch first, then the wheel with its
 dependencies) and a temporary working folder: ``--version``, where the bank was found,
@@ -94,6 +96,10 @@ def check_dists(wheel: Path, sdist: Path, repo: Path = REPO) -> list[str]:
                 problems.append(f"{dist.name}: {name}: solutions must not ship")
             elif data in solutions:
                 problems.append(f"{dist.name}: {name} is solutions/{solutions[data]}")
+    for path in sorted((repo / "quizkit").rglob("*")):
+        name = path.relative_to(repo).as_posix()
+        if path.is_file() and "__pycache__" not in name and name not in in_wheel:
+            problems.append(f"{wheel.name}: {name} is missing")
     version = repo_version(repo)
     metadata = next((d for n, d in in_wheel.items() if n.endswith(".dist-info/METADATA")), b"")
     if f"\nVersion: {version}\n".encode() not in metadata:
@@ -101,8 +107,26 @@ def check_dists(wheel: Path, sdist: Path, repo: Path = REPO) -> list[str]:
     return problems
 
 
+def source_tree(repo: Path, dest: Path) -> Path:
+    """A copy of the files git would commit (tracked, and new files not ignored), so that the
+    build sees what a fresh clone has, and no stale build products such as quizkit.egg-info
+    (whose file list would hide a package setup.py forgot)."""
+    listed = subprocess.run(
+        ["git", "-C", str(repo), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        capture_output=True,
+    )
+    if listed.returncode != 0:
+        raise CheckFailed(f"git ls-files failed in {repo}: {listed.stderr.decode().strip()}")
+    for name in listed.stdout.decode().split("\0"):
+        source = repo / name
+        if name and source.is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / name)
+    return dest
+
+
 def build(repo: Path, out: Path) -> tuple[Path, Path]:
-    """``python -m build``: the sdist, then the wheel built from that sdist; returns both."""
+    """``python -m build`` in ``repo``: the sdist, then the wheel built from that sdist."""
     command = [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(repo)]
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
@@ -357,14 +381,15 @@ def run_check(torch: str, scratch: Path) -> int:
         sys.stdout.flush()
 
     begun = time.monotonic()
-    wheel, sdist = build(REPO, scratch / "dist")
-    report("build", begun, f"{wheel.name}, {sdist.name}")
+    tree = source_tree(REPO, scratch / "src")
+    wheel, sdist = build(tree, scratch / "dist")
+    report("build", begun, f"{wheel.name}, {sdist.name} from the files git would commit")
     begun = time.monotonic()
-    problems = check_dists(wheel, sdist)
+    problems = check_dists(wheel, sdist, tree)
     if problems:
         report("contents", begun, "\n".join(problems), ok=False)
         return 1
-    report("contents", begun, "every bank file inside, no solutions")
+    report("contents", begun, "every package file and bank file inside, no solutions")
     begun = time.monotonic()
     bindir = install(wheel, scratch / "venv", torch)
     report("install", begun, f"{torch} and the wheel into a fresh venv")

@@ -4,7 +4,6 @@ lost a bank file, carries an edited one, or ships a solution."""
 from __future__ import annotations
 
 import importlib.util
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -16,7 +15,6 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "scripts" / "release_check.py"
-SOURCES = ["quizkit", "questions", "setup.py", "pyproject.toml", "README.md"]
 
 
 def _load_script() -> ModuleType:
@@ -33,15 +31,8 @@ release_check = _load_script()
 
 @pytest.fixture(scope="module")
 def dists(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """A real sdist and wheel, built from a copy of the sources (builds write egg-info)."""
-    tree = tmp_path_factory.mktemp("tree")
-    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
-    for name in SOURCES:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, tree / name, ignore=ignore)
-        else:
-            shutil.copy(source, tree / name)
+    """A real sdist and wheel, built as the release check builds them."""
+    tree = release_check.source_tree(REPO, tmp_path_factory.mktemp("tree"))
     wheel, sdist = release_check.build(tree, tmp_path_factory.mktemp("dist"))
     return wheel, sdist
 
@@ -81,6 +72,13 @@ def test_a_wheel_missing_a_bank_file_fails_the_check(
     assert done.stdout == (
         f"release-check: {wheel.name}: {target} is missing (the bank file pooling.yaml)\n"
     )
+
+
+def test_a_wheel_missing_a_module_fails_the_check(dists: tuple[Path, Path], tmp_path: Path) -> None:
+    wheel, sdist = dists
+    target = "quizkit/bank/loader.py"
+    broken = _rewrite(wheel, tmp_path / wheel.name, lambda n, d: None if n == target else d)
+    assert release_check.check_dists(broken, sdist) == [f"{wheel.name}: {target} is missing"]
 
 
 def test_a_wheel_with_an_edited_bank_file_fails_the_check(
