@@ -9,7 +9,6 @@ import pytest
 from pydantic import BaseModel
 
 from quizkit.bank.bank import Bank
-from quizkit.bank.loader import summarize_topics
 from quizkit.bank.locale import (
     Lang,
     english_digest,
@@ -412,7 +411,7 @@ def test_validate_blames_every_template_for_a_file_wide_problem(
 
 def test_topic_summaries_in_chinese(bilingual: Callable[[str], Path]) -> None:
     root = bilingual(CHINESE)
-    [english] = summarize_topics(root)
-    [chinese] = summarize_topics(root, Lang.ZH)
+    [english] = Bank(root).summaries()
+    [chinese] = Bank(root, lang=Lang.ZH).summaries()
     assert (english.title, chinese.title) == ("Demo", "演示")
     assert chinese.templates == english.templates == 2

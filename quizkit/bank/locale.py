@@ -46,9 +46,9 @@ from pydantic import Field, ValidationError
 from quizkit.bank.loader import (
     Loc,
     _compose,
-    _display_path,
     _load,
     _nearest_line,
+    display_path,
 )
 from quizkit.bank.model import Strict, Template, TopicFile
 from quizkit.errors import BankError, UsageError
@@ -170,7 +170,7 @@ def load_sources(bank_dir: Path, lang: Lang) -> dict[str, str]:
     path = sources_path(bank_dir, lang)
     if not path.is_file():
         return {}
-    display = _display_path(path)
+    display = display_path(path)
     data = _load(path.read_text(encoding="utf-8"), display) or {}
     if not isinstance(data, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in data.items()
@@ -234,7 +234,7 @@ def parse_overlay(path: Path) -> TopicText:
 
 def _parse_overlay(path: Path) -> tuple[TopicText, str, str]:
     """The overlay validated against its schema only, with its text and display path."""
-    display = _display_path(path)
+    display = display_path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
@@ -541,7 +541,7 @@ def stamp(bank_dir: Path, lang: Lang, template_ids: Iterable[str] | None = None)
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m quizkit.bank.locale stamp LANG (--all | TEMPLATE-ID...)``: an authoring tool."""
-    from quizkit.bank.loader import default_bank_dir
+    from quizkit.bank.loader import bank_folders
     from quizkit.errors import QuizkitError
 
     args = sys.argv[1:] if argv is None else argv
@@ -553,7 +553,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         lang = parse_lang(args[1])
-        stamped = stamp(default_bank_dir(), lang, None if args[2:] == ["--all"] else args[2:])
+        stamped = stamp(bank_folders()[0], lang, None if args[2:] == ["--all"] else args[2:])
     except QuizkitError as error:
         print(f"quizkit: error: {error.message}", file=sys.stderr)
         return int(error.exit_status)
