@@ -1,0 +1,57 @@
+"""Confirm on CPU what the meta device lets through: torch checks some rules only in real kernels.
+
+Differential runs of random configurations (``tests/test_explain_confirm.py``) show where meta
+and CPU disagree: transposed convolutions (``output_padding`` must be smaller than the stride or
+the dilation; empty inputs and outputs) and convolutions over an empty spatial input. Meta
+accepts these with a made-up shape; the CPU kernel refuses them.
+
+For those layers each call is re-run on CPU at a reduced but rule-equivalent size: one input
+and one output channel, ``groups=1`` and a batch of at most one, with the same kernel, stride,
+padding, dilation, output padding, padding mode and spatial input size. Every rule the CPU
+kernel applies is spatial (channel and group rules are checked by the constructor and on meta
+already), so the probe fails exactly when the full layer would; the test proves that agreement
+on random configurations.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from torch import nn
+
+
+def needs_confirmation(module: nn.Module) -> bool:
+    from torch import nn
+
+    return isinstance(module, nn.modules.conv._ConvNd)
+
+
+def confirm(module: nn.Module, in_shape: list[int]) -> str | None:
+    """``None`` if CPU torch accepts ``module`` on ``in_shape``, else torch's first error line."""
+    import torch
+
+    conv: nn.modules.conv._ConvNd = module  # type: ignore[assignment]
+    nd = len(conv.kernel_size)
+    spatial = in_shape[-nd:] if len(in_shape) >= nd + 1 else in_shape
+    batched = len(in_shape) == nd + 2
+    batch = min(in_shape[0], 1) if batched else None
+    kwargs: dict[str, Any] = {
+        "kernel_size": conv.kernel_size,
+        "stride": conv.stride,
+        "padding": conv.padding,
+        "dilation": conv.dilation,
+        "bias": False,
+        "padding_mode": conv.padding_mode,
+    }
+    if conv.transposed:
+        kwargs["output_padding"] = conv.output_padding
+    try:
+        probe = type(conv)(1, 1, device="cpu", **kwargs)
+        shape = (batch, 1, *spatial) if batch is not None else (1, *spatial)
+        with torch.no_grad():
+            probe(torch.zeros(shape))
+    except (RuntimeError, ValueError) as error:
+        text = str(error).strip()
+        return text.splitlines()[0] if text else type(error).__name__
+    return None
