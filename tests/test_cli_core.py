@@ -107,7 +107,7 @@ def test_explain_json_follows_the_documented_schema() -> None:
     assert set(report) == {
         "subject", "mode", "inputs", "arguments", "input_shape", "output_shape", "output_shapes",
         "params", "trainable_params", "non_trainable_params", "flops", "macs", "flop_convention",
-        "memory", "layers",
+        "memory", "layers", "warnings",
     }  # fmt: skip
     assert report["output_shape"] == [1, 6, 14, 14]
     assert report["params"] == report["trainable_params"] == 6 * 3 * 5 * 5 + 6

@@ -22,7 +22,9 @@ some of torch's checks.
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -109,6 +111,8 @@ class ExplainReport:
     flops: int
     memory: MemoryEstimate
     layers: list[LayerRow]
+    warnings: list[str] = field(default_factory=list)
+    """Warnings torch raised while building and running the module, first line of each."""
 
     @property
     def input_shape(self) -> list[int]:
@@ -151,6 +155,7 @@ class ExplainReport:
             "flop_convention": FLOP_CONVENTION,
             "memory": self.memory.to_json(),
             "layers": [row.to_json() for row in self.layers],
+            "warnings": self.warnings,
         }
 
 
@@ -163,8 +168,19 @@ def explain(
     """Profile ``subject`` (zoo name or module expression) on ``inputs``.
 
     ``inputs`` is one shape (``(1, 3, 32, 32)``) or a sequence of :class:`InputSpec`, one per
-    positional argument; zoo models default to their own input.
+    positional argument; zoo models default to their own input. Warnings torch raises on the
+    way (performance hints, mostly) are kept in the report instead of printed.
     """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        report = _explain(subject, inputs, train=train)
+    torch_warnings = list(dict.fromkeys(str(w.message).splitlines()[0] for w in caught))
+    return dataclasses.replace(report, warnings=torch_warnings)
+
+
+def _explain(
+    subject: str, inputs: Sequence[InputSpec] | Sequence[int] | None, *, train: bool
+) -> ExplainReport:
     import torch
     from torch.utils.flop_counter import FlopCounterMode
 

@@ -144,6 +144,7 @@ def _footer(console: Console, report: ExplainReport) -> None:
             f"{megabytes(memory.total_bytes)}",
         ),
         Text(FLOP_CONVENTION, style="dim"),
+        *(Text(f"torch warned: {warning}", style="yellow") for warning in report.warnings),
     ]
     for line in lines:
         console.print(line)
