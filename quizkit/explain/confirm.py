@@ -5,12 +5,14 @@ and CPU disagree: transposed convolutions (``output_padding`` must be smaller th
 the dilation; empty inputs and outputs) and convolutions over an empty spatial input. Meta
 accepts these with a made-up shape; the CPU kernel refuses them.
 
-For those layers each call is re-run on CPU at a reduced but rule-equivalent size: one input
-and one output channel, ``groups=1`` and a batch of at most one, with the same kernel, stride,
-padding, dilation, output padding, padding mode and spatial input size. Every rule the CPU
-kernel applies is spatial (channel and group rules are checked by the constructor and on meta
-already), so the probe fails exactly when the full layer would; the test proves that agreement
-on random configurations.
+For those layers each call is re-run on CPU at a reduced but rule-equivalent size: one channel
+per group in and out (``groups`` kept), a batch of at most two, and the same kernel, stride,
+padding, dilation, output padding, padding mode and spatial input size. The rules the CPU
+kernels apply are spatial (channel rules are checked by the constructor and on meta already),
+but which kernel runs — and so which checks apply — depends on the batch (a batch of one and a
+larger batch take different paths for an empty output) and on the groups, so both are kept.
+The probe then fails exactly when the full layer would; ``tests/test_explain_confirm.py``
+proves that agreement on random configurations.
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ def confirm(module: nn.Module, in_shape: list[int]) -> str | None:
     nd = len(conv.kernel_size)
     spatial = in_shape[-nd:] if len(in_shape) >= nd + 1 else in_shape
     batched = len(in_shape) == nd + 2
-    batch = min(in_shape[0], 1) if batched else None
+    batch = min(in_shape[0], 2) if batched else None
+    groups = conv.groups
     kwargs: dict[str, Any] = {
         "kernel_size": conv.kernel_size,
         "stride": conv.stride,
@@ -47,8 +50,8 @@ def confirm(module: nn.Module, in_shape: list[int]) -> str | None:
     if conv.transposed:
         kwargs["output_padding"] = conv.output_padding
     try:
-        probe = type(conv)(1, 1, device="cpu", **kwargs)
-        shape = (batch, 1, *spatial) if batch is not None else (1, *spatial)
+        probe = type(conv)(groups, groups, groups=groups, device="cpu", **kwargs)
+        shape = (batch, groups, *spatial) if batch is not None else (groups, *spatial)
         with torch.no_grad():
             probe(torch.zeros(shape))
     except (RuntimeError, ValueError) as error:

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
+from quizkit import formulas
+
 if TYPE_CHECKING:
     from torch import nn
 
@@ -164,7 +166,7 @@ def conv_why(m: Any, call: Call) -> Why:
         p = 0 if m.padding == "valid" else _t(m.padding, nd)[i]
         if transposed:
             op = out_pad[i]
-            value = (n - 1) * s - 2 * p + d * (k - 1) + op + 1
+            value = formulas.conv_transpose_output_size(n, k, s, p, op, d)
             why.add(
                 f"{name}_out",
                 f"({name} - 1)*s - 2p + d(k-1) + output_padding + 1",
@@ -173,7 +175,7 @@ def conv_why(m: Any, call: Call) -> Why:
                 fig,
             )
         else:
-            value = (n + 2 * p - d * (k - 1) - 1) // s + 1
+            value = formulas.conv_output_size(n, k, s, p, d)
             why.add(
                 f"{name}_out",
                 f"floor(({name} + 2p - d(k-1) - 1)/s) + 1",
@@ -242,7 +244,8 @@ def pool_why(m: Any, call: Call) -> Why:
         n, k, s, p, d = spatial[i], kernel[i], stride[i], padding[i], dilation[i]
         span = n + 2 * p - d * (k - 1) - 1
         raw = (math.ceil(span / s) if m.ceil_mode else span // s) + 1
-        dropped = bool(m.ceil_mode and (raw - 1) * s >= n + p)
+        value = formulas.pool_output_size(n, k, s, p, d, ceil_mode=m.ceil_mode)
+        dropped = value != raw  # ceil_mode's last-window rule (see formulas.pool_output_size)
         if has_dilation:
             symbolic = f"{rounding}(({name} + 2p - d(k-1) - 1)/s) + 1"
             numeric = f"{rounding}(({n} + 2*{p} - {d}*({k}-1) - 1)/{s}) + 1"
@@ -256,7 +259,7 @@ def pool_why(m: Any, call: Call) -> Why:
             f"{name}_out",
             symbolic,
             numeric,
-            raw - dropped,
+            value,
             Figure(FigureKind.OUTPUT_DIM, _out_axis(call, nd, i)),
         )
         if m.ceil_mode:
@@ -366,12 +369,12 @@ def linear_why(m: Any, call: Call) -> Why:
             "params",
             "in * out" + (" + out" if bias else ""),
             f"{i}*{o}" + (f" + {o}" if bias else ""),
-            i * o + (o if bias else 0),
+            formulas.linear_params(i, o, bias=bias),
             Figure(FigureKind.PARAMS),
         )
     why.add("F_out", "out_features", str(o), o, Figure(FigureKind.OUTPUT_DIM, len(call.out_shape) - 1))  # fmt: skip
     rows = _batch(call.x, 1)
-    why.add("FLOPs", "2 * rows * in * out", f"2*{rows}*{i}*{o}", 2 * rows * i * o, Figure(FigureKind.FLOPS))  # fmt: skip
+    why.add("FLOPs", "2 * rows * in * out", f"2*{rows}*{i}*{o}", formulas.linear_flops(i, o, rows=rows), Figure(FigureKind.FLOPS))  # fmt: skip
     return why
 
 
