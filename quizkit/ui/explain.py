@@ -61,23 +61,58 @@ def _figures(row: LayerRow, collapsed: bool) -> tuple[str, str]:
     return params_text, flops_text
 
 
+GAP = 3
+"""Characters between two columns: one of padding each side and the (blank) separator."""
+
+HEADERS = ("layer", "input", "output", "params", "FLOPs", "why")
+RIGHT = {"params", "FLOPs"}
+
+
+def fit_widths(columns: list[list[str]], headers: list[str], available: int) -> list[int] | None:
+    """Column widths that fit ``available`` without breaking a word, or None if impossible.
+
+    Each column gets at least its longest word (and header); what is left goes first to the
+    columns whose cells then fit on one line, narrowest need first, then shared out in order.
+    """
+    words = [
+        max(
+            [
+                len(head),
+                *(
+                    len(word)
+                    for cell in cells
+                    for line in cell.splitlines()
+                    for word in line.split()
+                ),
+            ]
+        )
+        for head, cells in zip(headers, columns, strict=True)
+    ]
+    natural = [
+        max([len(head), *(len(line) for cell in cells for line in cell.splitlines())])
+        for head, cells in zip(headers, columns, strict=True)
+    ]
+    room = available - GAP * (len(columns) - 1)
+    if sum(words) > room:
+        return None
+    widths = list(words)
+    spare = room - sum(widths)
+    for i in sorted(range(len(widths)), key=lambda i: natural[i] - words[i]):
+        grow = min(natural[i] - widths[i], spare)
+        widths[i] += grow
+        spare -= grow
+    return widths
+
+
 def render_explain(
     console: Console, report: ExplainReport, *, formulas: bool = True, depth: int = 3
 ) -> None:
     visible = report.visible(depth)
-    inline = formulas and console.width >= INLINE_WHY_WIDTH
     inputs = ", ".join(f"{shape_text(list(i.shape))} {i.dtype}" for i in report.inputs)
     if report.arguments > len(report.inputs):
         inputs += " (self-attention: the same tensor as query, key and value)"
     console.print(Text.assemble((report.subject, "bold"), f"  {report.mode} mode, input {inputs}"))
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1), pad_edge=False)
-    table.add_column("layer", style="cyan", overflow="fold")
-    table.add_column("input", overflow="fold")
-    table.add_column("output", overflow="fold")
-    table.add_column("params", justify="right", no_wrap=True)
-    table.add_column("FLOPs", justify="right", no_wrap=True)
-    if inline:
-        table.add_column("why", style="dim", overflow="fold", ratio=1)
+    rows = []
     for row, collapsed in visible:
         params, flops = _figures(row, collapsed)
         cells = [
@@ -86,11 +121,34 @@ def render_explain(
             shape_text(row.output_shape),
             params,
             flops,
+            "\n".join([*(line.text for line in row.formula), *row.notes]),
         ]
-        if inline:
-            cells.append("\n".join([*(line.text for line in row.formula), *row.notes]))
-        table.add_row(*cells, style="dim" if collapsed else None)
-    console.print(table)
+        rows.append((cells, collapsed))
+    width = console.width
+    widths = None
+    inline = formulas and width >= INLINE_WHY_WIDTH
+    if inline:
+        widths = fit_widths([list(col) for col in zip(*(c for c, _ in rows), strict=True)], list(HEADERS), width)  # fmt: skip
+        inline = widths is not None
+    if not inline:
+        rows = [(cells[:-1], collapsed) for cells, collapsed in rows]
+        columns = [list(col) for col in zip(*(c for c, _ in rows), strict=True)]
+        widths = fit_widths(columns, list(HEADERS[:-1]), width)
+    if widths is None:
+        _row_list(console, rows)
+    else:
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1), pad_edge=False)
+        for header, column_width in zip(HEADERS, widths, strict=False):
+            table.add_column(
+                header,
+                width=column_width,
+                justify="right" if header in RIGHT else "left",
+                style={"layer": "cyan", "why": "dim"}.get(header),
+                overflow="fold",
+            )
+        for cells, collapsed in rows:
+            table.add_row(*cells, style="dim" if collapsed else None)
+        console.print(table)
     hidden = max((row.depth for row in report.layers), default=0) > depth
     if hidden:
         console.print(
@@ -105,6 +163,16 @@ def render_explain(
     _footer(console, report)
 
 
+def _row_list(console: Console, rows: list[tuple[list[str], bool]]) -> None:
+    """Too narrow for columns: one wrapped paragraph per row."""
+    for cells, collapsed in rows:
+        label, shape_in, shape_out, params, flops = cells[:5]
+        console.print(
+            Text(f"{label}: {shape_in} -> {shape_out}, params {params}, FLOPs {flops}"),
+            style="dim" if collapsed else None,
+        )
+
+
 def _why_section(console: Console, rows: list[LayerRow]) -> None:
     if not rows:
         return
@@ -112,9 +180,9 @@ def _why_section(console: Console, rows: list[LayerRow]) -> None:
     for row in rows:
         console.print(Text.assemble(("  " + (row.name or row.type), "cyan"), f" {row.type}"))
         for line in row.formula:
-            console.print(Padding(Text(line.text), (0, 0, 0, 4)))
+            console.print(Padding(Text(line.text), (0, 0, 0, 4), expand=False))
         for note in row.notes:
-            console.print(Padding(Text(note, style="dim"), (0, 0, 0, 4)))
+            console.print(Padding(Text(note, style="dim"), (0, 0, 0, 4), expand=False))
 
 
 def _footer(console: Console, report: ExplainReport) -> None:
