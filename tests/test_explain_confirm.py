@@ -3,7 +3,8 @@
 ``quizkit.explain.confirm`` re-runs convolutions on CPU at a reduced size (one channel in and
 out, no groups, batch ≤ 1, same spatial hyper-parameters and input size). These tests prove on
 random configurations that the reduced probe accepts exactly when torch accepts the full layer
-on CPU, and that the configurations it exists for are really accepted by meta.
+on CPU, that every call meta accepts but CPU refuses is one that gets confirmed, and that the
+configurations the probe exists for are really accepted by meta.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from torch import nn
 
 from quizkit.errors import ExplainError
 from quizkit.explain import explain
-from quizkit.explain.confirm import confirm
+from quizkit.explain.confirm import confirm, needs_confirmation
 
 CONVS = {
     (False, 1): nn.Conv1d, (False, 2): nn.Conv2d, (False, 3): nn.Conv3d,
@@ -79,10 +80,19 @@ def test_the_reduced_probe_agrees_with_the_full_layer_on_cpu() -> None:
         full = _cpu_accepts(conv, shape)
         probe = confirm(conv, list(shape)) is None
         assert probe == full, f"{conv} on {shape}: probe {probe}, torch {full}"
+        meta = _meta_accepts(conv, shape)
+        if meta and not needs_confirmation(conv, list(shape), _meta_out(conv, shape)):
+            assert full, f"{conv} on {shape}: meta alone accepts, and it is not confirmed"
         checked += 1
         refused += not full
-        meta_only += (not full) and _meta_accepts(conv, shape)
+        meta_only += (not full) and meta
     assert refused > 100 and meta_only > 50  # the draws do reach the rules meta skips
+
+
+def _meta_out(conv: nn.Module, shape: tuple[int, ...]) -> list[int]:
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return list(conv.to("meta")(torch.empty(shape, device="meta")).shape)
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ and CPU disagree: transposed convolutions (``output_padding`` must be smaller th
 the dilation; empty inputs and outputs) and convolutions over an empty spatial input. Meta
 accepts these with a made-up shape; the CPU kernel refuses them.
 
-For those layers each call is re-run on CPU at a reduced but rule-equivalent size: one channel
+For those calls (:func:`needs_confirmation`) each is re-run on CPU at a reduced but rule-equivalent size: one channel
 per group in and out (``groups`` kept), a batch of at most two, and the same kernel, stride,
 padding, dilation, output padding, padding mode and spatial input size. The rules the CPU
 kernels apply are spatial (channel rules are checked by the constructor and on meta already),
@@ -23,10 +23,14 @@ if TYPE_CHECKING:
     from torch import nn
 
 
-def needs_confirmation(module: nn.Module) -> bool:
+def needs_confirmation(module: nn.Module, in_shape: list[int], out_shape: list[int]) -> bool:
+    """Transposed convolutions always; other convolutions when a size is 0 — where the
+    differential test found meta and CPU to disagree, and proves they agree otherwise."""
     from torch import nn
 
-    return isinstance(module, nn.modules.conv._ConvNd)
+    if not isinstance(module, nn.modules.conv._ConvNd):
+        return False
+    return bool(module.transposed) or 0 in in_shape or 0 in out_shape
 
 
 def confirm(module: nn.Module, in_shape: list[int]) -> str | None:

@@ -349,7 +349,8 @@ class _Profiler:
     def _post(self, module: nn.Module, args: tuple[Any, ...], output: Any) -> None:
         frame = self.stack.pop()
         outputs = _tensors(output)
-        if confirming.needs_confirmation(module) and frame.in_shapes:
+        out_shape = list(outputs[0].shape) if outputs else []
+        if frame.in_shapes and confirming.needs_confirmation(module, frame.in_shapes[0], out_shape):
             self.to_confirm.append(frame)
         own = 0
         for p in module.parameters():
@@ -361,7 +362,6 @@ class _Profiler:
         flops = self._flops_now() - frame.flops_before
         if self.stack:
             self.stack[-1].children_flops += flops
-        out_shape = list(outputs[0].shape) if outputs else []
         figures = {
             "out_shape": out_shape,
             "own": own,
