@@ -174,14 +174,21 @@ def _row_list(console: Console, rows: list[tuple[list[str], bool]]) -> None:
 
 
 def _why_section(console: Console, rows: list[LayerRow]) -> None:
-    if not rows:
-        return
-    console.print(Text("Why", style="bold"))
+    """The formulas below the table; a note already shown for an earlier row is not repeated."""
+    seen: set[str] = set()
+    printed_header = False
     for row in rows:
+        notes = [note for note in row.notes if note not in seen]
+        seen.update(notes)
+        if not row.formula and not notes:
+            continue
+        if not printed_header:
+            console.print(Text("Why", style="bold"))
+            printed_header = True
         console.print(Text.assemble(("  " + (row.name or row.type), "cyan"), f" {row.type}"))
         for line in row.formula:
             console.print(Padding(Text(line.text), (0, 0, 0, 4), expand=False))
-        for note in row.notes:
+        for note in notes:
             console.print(Padding(Text(note, style="dim"), (0, 0, 0, 4), expand=False))
 
 
