@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import shutil
 import subprocess
@@ -27,7 +28,14 @@ def run_json(*args: str) -> dict[str, object]:
 
 
 def test_cli_default_depth_is_the_core_default() -> None:
-    assert cli_explain.DEFAULT_DEPTH == DEFAULT_DEPTH
+    option = inspect.signature(cli_explain.explain).parameters["depth"].default
+    assert option.default == DEFAULT_DEPTH
+
+
+def test_importing_the_explain_core_does_not_import_torch() -> None:
+    code = "import sys, quizkit.cli.explain; assert 'torch' not in sys.modules, 'torch imported'"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
 
 
 def test_a_plain_input_to_an_embedding_becomes_int64_indices() -> None:

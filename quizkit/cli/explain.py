@@ -8,13 +8,10 @@ from typing import TYPE_CHECKING
 import typer
 
 from quizkit.cli.leave import leave
+from quizkit.explain import DEFAULT_DEPTH  # the core default; importing it loads no torch
 
 if TYPE_CHECKING:
     from quizkit.explain.inputs import InputSpec
-
-# Declared once in the core (quizkit.explain.summary.DEFAULT_DEPTH); repeated here only because
-# importing the core would import torch before --help. tests/test_explain_cli.py keeps them equal.
-DEFAULT_DEPTH = 3
 
 
 def explain(

@@ -336,8 +336,8 @@ def norm_why(m: Any, call: Call) -> Why:
                 f"running mean/var: 2*C = {2 * channels} buffers, not parameters; "
                 f"{'training' if call.training else 'eval'} mode normalizes with {stats}"
             )
-    if call.first_call is False and why.lines:
-        why.lines.clear()
+    if not call.first_call:
+        why.lines.clear()  # parameters were counted at the first call
     why.notes.append("shape unchanged; FLOPs 0 (normalization is not counted)")
     return why
 
