@@ -120,3 +120,45 @@ def test_what_only_meta_accepts_is_an_explain_error(
 def test_probes_are_not_counted_as_flops() -> None:
     report = explain("nn.Conv2d(3, 6, 5)", (1, 3, 32, 32))
     assert report.flops == 2 * 6 * 3 * 5 * 5 * 28 * 28
+
+
+POOLS = {
+    ("max", 1): nn.MaxPool1d, ("max", 2): nn.MaxPool2d, ("max", 3): nn.MaxPool3d,
+    ("avg", 1): nn.AvgPool1d, ("avg", 2): nn.AvgPool2d, ("avg", 3): nn.AvgPool3d,
+}  # fmt: skip
+
+
+def _verdict(module: nn.Module, shape: tuple[int, ...], device: str) -> tuple[int, ...] | None:
+    try:
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            return tuple(module.to(device)(torch.zeros(shape, device=device)).shape)
+    except RuntimeError:
+        return None
+
+
+def test_pools_need_no_confirmation_meta_and_cpu_agree() -> None:
+    """Why only convolutions are confirmed: on random pools (dilation, ceil_mode, padding,
+    empty sizes) meta refuses exactly what CPU refuses and gives the same shapes."""
+    rng = random.Random(7)
+    checked = refused = 0
+    while checked < 1500:
+        kind, nd = rng.choice(["max", "avg"]), rng.choice([1, 2, 3])
+        kwargs: dict[str, object] = {
+            "kernel_size": rng.randint(1, 4),
+            "stride": rng.randint(1, 3),
+            "padding": rng.randint(0, 2),
+            "ceil_mode": rng.random() < 0.5,
+        }
+        if kind == "max":
+            kwargs["dilation"] = rng.randint(1, 3)
+        try:
+            pool = POOLS[(kind, nd)](**kwargs)  # type: ignore[arg-type]
+        except (ValueError, RuntimeError):
+            continue
+        shape = (rng.choice([0, 1, 2]), 2, *(rng.randint(0, 7) for _ in range(nd)))
+        meta, cpu = _verdict(pool, shape, "meta"), _verdict(pool, shape, "cpu")
+        assert meta == cpu, f"{pool} on {shape}: meta {meta}, cpu {cpu}"
+        checked += 1
+        refused += cpu is None
+    assert refused > 100

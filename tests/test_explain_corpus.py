@@ -592,6 +592,8 @@ MUST_FAIL = [
     ("nn.MaxPool2d(2, padding=2)", ["1,3,8,8"], [], 1, "pad should be at most half"),
     ("nn.AvgPool2d(5)", ["1,3,3,3"], [], 1, "Output size is too small"),
     ("nn.BatchNorm1d(128)", ["1,128"], ["--train"], 1, "more than 1 value per channel"),
+    ("nn.Conv2d(3, 8, 3)", ["4,8,8"], [], 1, "it expects 3 input channels in dimension 0, got 4"),
+    ("nn.Linear(10, 5)", ["1,10", "1,10"], [], 2, "Linear takes at most 1 inputs (input), got 2"),
     (
         "nn.Linear(10, 5)",
         ["1,7"],

@@ -242,21 +242,23 @@ def _specs(
 
 
 def _check_arity(module: nn.Module, given: int) -> None:
-    """A usage error naming the inputs when ``forward`` needs more positional inputs."""
+    """A usage error naming the inputs when ``forward`` takes more or fewer positional inputs."""
     try:
         signature = inspect.signature(module.forward)
     except (TypeError, ValueError):
         return
-    required = [
-        p.name
-        for p in signature.parameters.values()
-        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty
-    ]
+    parameters = list(signature.parameters.values())
+    positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    required = [p.name for p in positional if p.default is p.empty]
+    name = type(module).__name__
     if given < len(required):
         raise UsageError(
-            f"{type(module).__name__} takes {len(required)} inputs ({', '.join(required)}), "
+            f"{name} takes {len(required)} inputs ({', '.join(required)}), "
             f"got {given}: repeat --input once per input"
         )
+    if given > len(positional) and not any(p.kind is p.VAR_POSITIONAL for p in parameters):
+        names = ", ".join(p.name for p in positional)
+        raise UsageError(f"{name} takes at most {len(positional)} inputs ({names}), got {given}")
 
 
 def _numel(shape: Sequence[int]) -> int:
@@ -436,6 +438,10 @@ class _Profiler:
             reason = (
                 f"it expects {expected} input features in the last dimension, got {in_shape[-1]}"
             )
-        elif expected is not None and len(in_shape) > 1 and in_shape[1] != expected:
-            reason = f"it expects {expected} input channels in dimension 1, got {in_shape[1]}"
+        elif expected is not None and hasattr(module, "kernel_size"):
+            kernel: tuple[int, ...] = module.kernel_size  # type: ignore[assignment]
+            axis = len(in_shape) - len(kernel) - 1  # unbatched inputs have no N
+            if 0 <= axis < len(in_shape) and in_shape[axis] != expected:
+                got = in_shape[axis]
+                reason = f"it expects {expected} input channels in dimension {axis}, got {got}"
         return self._message(frame, reason)
