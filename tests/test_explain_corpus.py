@@ -23,6 +23,7 @@ module for real:
 from __future__ import annotations
 
 import json
+import random
 import warnings
 from dataclasses import dataclass
 
@@ -644,3 +645,49 @@ def test_must_fail_inputs_are_refused_by_torch_on_cpu_too(expr: str, shape: str)
     module = _cpu_module(expr)
     with pytest.raises((RuntimeError, ValueError, AssertionError, IndexError)):
         _truth(module, (shape,), "cpu")
+
+
+# --- random layers beyond the corpus -------------------------------------------------------
+
+
+def _random_expression(rng: random.Random) -> tuple[str, str]:
+    """A random conv/transposed conv/pool/upsample expression and an input it accepts."""
+    nd = rng.choice([1, 2, 3])
+    size = [rng.randint(4, 12) for _ in range(nd)]
+    kind = rng.choice(["Conv", "ConvTranspose", "MaxPool", "AvgPool", "Upsample"])
+    k, s, p, d = rng.randint(1, 4), rng.randint(1, 3), rng.randint(0, 2), rng.randint(1, 2)
+    if kind == "Conv":
+        g = rng.choice([1, 2])
+        expr = f"nn.Conv{nd}d({2 * g}, {3 * g}, {k}, stride={s}, padding={p}, dilation={d}, groups={g})"  # fmt: skip
+        channels = 2 * g
+    elif kind == "ConvTranspose":
+        op = rng.randint(0, max(s, d) - 1)
+        expr = f"nn.ConvTranspose{nd}d(2, 3, {k}, stride={s}, padding={p}, dilation={d}, output_padding={op})"  # fmt: skip
+        channels = 2
+    elif kind == "MaxPool":
+        expr = f"nn.MaxPool{nd}d({k}, stride={s}, padding={min(p, k // 2)}, dilation={d}, ceil_mode={rng.random() < 0.5})"  # fmt: skip
+        channels = 2
+    elif kind == "AvgPool":
+        expr = f"nn.AvgPool{nd}d({k}, stride={s}, padding={min(p, k // 2)}, ceil_mode={rng.random() < 0.5})"  # fmt: skip
+        channels = 2
+    else:
+        scale = rng.choice(["2", "1.5", "0.5", "3"])
+        expr = f"nn.Upsample(scale_factor={scale})"
+        channels = 2
+    return expr, ",".join(str(n) for n in (rng.randint(1, 2), channels, *size))
+
+
+def test_random_layers_figures_match_torch_and_formulas_evaluate_to_them() -> None:
+    rng = random.Random(1414)
+    checked = 0
+    while checked < 150:
+        expr, shape = _random_expression(rng)
+        module = _cpu_module(expr)
+        try:
+            truth = _truth(module, (shape,), "cpu")
+        except RuntimeError:
+            continue  # torch refuses this draw; the must-fail tests cover refusals
+        report = explain(expr, [parse_input(shape)])
+        check_report(report, truth)
+        assert check_formulas(report) >= 1, expr
+        checked += 1
