@@ -100,8 +100,17 @@ def test_activation_memory_is_the_sum_of_leaf_outputs() -> None:
 
 
 def test_frozen_parameters_are_non_trainable() -> None:
+    report = explain(
+        "nn.Sequential(nn.Embedding.from_pretrained(torch.zeros(10, 3)), nn.Linear(3, 2))", (2, 4)
+    )
+    assert (report.trainable_params, report.non_trainable_params) == (3 * 2 + 2, 10 * 3)
+    text = run_json("nn.Embedding.from_pretrained(torch.zeros(10, 3))", "-i", "2,4")
+    assert (text["trainable_params"], text["non_trainable_params"]) == (0, 30)
+
+
+def test_buffers_are_counted_apart_from_parameters() -> None:
     report = explain("nn.BatchNorm2d(4)", (2, 4, 3, 3))
-    assert (report.trainable_params, report.non_trainable_params) == (8, 0)
+    assert (report.params, report.trainable_params) == (8, 8)
     assert report.memory.buffer_bytes == (4 + 4) * 4 + 8  # running mean, var; int64 counter
 
 

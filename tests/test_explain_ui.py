@@ -96,7 +96,7 @@ def test_footer_states_params_memory_and_the_flop_convention(
     reports: dict[str, ExplainReport],
 ) -> None:
     text = " ".join(render(reports["resnet50"], 80, formulas=False).split())
-    assert "Params 25,557,032 total, 25,557,032 trainable, 0 non-trainable" in text
+    assert "Total params 25,557,032 Trainable params 25,557,032 Non-trainable params 0" in text
     assert "Memory input 0.60 MB, params 102.23 MB" in text
     assert "2 per multiply-add (MAC) of matrix products and convolutions" in text
     assert "biases, norms, activations, pooling" in text

@@ -185,7 +185,9 @@ def _why_section(console: Console, rows: list[LayerRow]) -> None:
         if not printed_header:
             console.print(Text("Why", style="bold"))
             printed_header = True
-        console.print(Text.assemble(("  " + (row.name or row.type), "cyan"), f" {row.type}"))
+        title = f"{row.name} {row.type}" if row.name else row.type
+        call = f" (call {row.call} of {row.calls})" if row.calls > 1 else ""
+        console.print(Text("  " + title + call, style="cyan"))
         for line in row.formula:
             console.print(Padding(Text(line.text), (0, 0, 0, 4), expand=False))
         for note in notes:
@@ -199,11 +201,9 @@ def _footer(console: Console, report: ExplainReport) -> None:
             ("Output ", "bold"),
             ", ".join(shape_text(s) for s in report.output_shapes),
         ),
-        Text.assemble(
-            ("Params ", "bold"),
-            f"{report.params:,} total, {report.trainable_params:,} trainable, "
-            f"{report.non_trainable_params:,} non-trainable",
-        ),
+        Text.assemble(("Total params ", "bold"), f"{report.params:,}"),
+        Text.assemble(("Trainable params ", "bold"), f"{report.trainable_params:,}"),
+        Text.assemble(("Non-trainable params ", "bold"), f"{report.non_trainable_params:,}"),
         Text.assemble(
             ("FLOPs ", "bold"),
             f"{report.flops:,} ({si(report.flops)}), ",
