@@ -313,9 +313,21 @@ def norm_why(m: Any, call: Call) -> Why:
         if not m.elementwise_affine:
             why.add("params", "0 (elementwise_affine=False)", "0", 0, params)
         elif m.bias is None:
-            why.add("params", "prod(normalized_shape) (weight only, bias=False)", f"({_star(shape)})", size, params)  # fmt: skip
+            why.add(
+                "params",
+                "prod(normalized_shape) (weight only, bias=False)",
+                f"({_star(shape)})",
+                size,
+                params,
+            )
         else:
-            why.add("params", "2 * prod(normalized_shape) (weight, bias)", f"2*({_star(shape)})", 2 * size, params)  # fmt: skip
+            why.add(
+                "params",
+                "2 * prod(normalized_shape) (weight, bias)",
+                f"2*({_star(shape)})",
+                2 * size,
+                params,
+            )
         why.notes.append(f"normalizes over the last {len(shape)} dim(s) of each sample")
     else:
         channels = m.num_channels if isinstance(m, nn.GroupNorm) else m.num_features
@@ -324,7 +336,9 @@ def norm_why(m: Any, call: Call) -> Why:
         else:
             terms = (m.weight is not None) + (m.bias is not None)
             what = "weight, bias" if terms == 2 else "weight"
-            why.add("params", f"{terms} * C ({what})", f"{terms}*{channels}", terms * channels, params)  # fmt: skip
+            why.add(
+                "params", f"{terms} * C ({what})", f"{terms}*{channels}", terms * channels, params
+            )
         if isinstance(m, nn.GroupNorm):
             why.notes.append(
                 f"{m.num_groups} groups of C/G = {channels}/{m.num_groups} = "
@@ -349,9 +363,21 @@ def embedding_why(m: Any, call: Call) -> Why:
     """``params = num_embeddings*embedding_dim``; the output appends ``embedding_dim``."""
     why = Why()
     if call.first_call:
-        why.add("params", "num_embeddings * embedding_dim", f"{m.num_embeddings}*{m.embedding_dim}", m.num_embeddings * m.embedding_dim, Figure(FigureKind.PARAMS))  # fmt: skip
+        why.add(
+            "params",
+            "num_embeddings * embedding_dim",
+            f"{m.num_embeddings}*{m.embedding_dim}",
+            m.num_embeddings * m.embedding_dim,
+            Figure(FigureKind.PARAMS),
+        )
     axis = len(call.out_shape) - 1
-    why.add("E_out", "embedding_dim", str(m.embedding_dim), m.embedding_dim, Figure(FigureKind.OUTPUT_DIM, axis))  # fmt: skip
+    why.add(
+        "E_out",
+        "embedding_dim",
+        str(m.embedding_dim),
+        m.embedding_dim,
+        Figure(FigureKind.OUTPUT_DIM, axis),
+    )
     kind = (
         "each bag reduces to one row" if type(m).__name__ == "EmbeddingBag" else "one row per index"
     )
@@ -372,9 +398,17 @@ def linear_why(m: Any, call: Call) -> Why:
             formulas.linear_params(i, o, bias=bias),
             Figure(FigureKind.PARAMS),
         )
-    why.add("F_out", "out_features", str(o), o, Figure(FigureKind.OUTPUT_DIM, len(call.out_shape) - 1))  # fmt: skip
+    why.add(
+        "F_out", "out_features", str(o), o, Figure(FigureKind.OUTPUT_DIM, len(call.out_shape) - 1)
+    )
     rows = _batch(call.x, 1)
-    why.add("FLOPs", "2 * rows * in * out", f"2*{rows}*{i}*{o}", formulas.linear_flops(i, o, rows=rows), Figure(FigureKind.FLOPS))  # fmt: skip
+    why.add(
+        "FLOPs",
+        "2 * rows * in * out",
+        f"2*{rows}*{i}*{o}",
+        formulas.linear_flops(i, o, rows=rows),
+        Figure(FigureKind.FLOPS),
+    )
     return why
 
 
@@ -425,7 +459,13 @@ def recurrent_why(m: Any, call: Call) -> Why:
     steps = x[0] if unbatched or not m.batch_first else x[1]
     batch = 1 if unbatched else (x[0] if m.batch_first else x[1])
     axis = len(call.out_shape) - 1
-    why.add("H_out", "dirs*P" if proj else "dirs*H", f"{dirs}*{state}", dirs * state, Figure(FigureKind.OUTPUT_DIM, axis))  # fmt: skip
+    why.add(
+        "H_out",
+        "dirs*P" if proj else "dirs*H",
+        f"{dirs}*{state}",
+        dirs * state,
+        Figure(FigureKind.OUTPUT_DIM, axis),
+    )
     proj_term = f" + {dirs}*{hidden}*{proj}" if proj else ""
     numeric = f"2*{steps}*{batch}*({dirs}*{g_h}*({size_in} + {state}){proj_term}"
     flops = dirs * gates * hidden * (size_in + state) + dirs * hidden * proj
@@ -461,7 +501,9 @@ def cell_why(m: Any, call: Call) -> Why:
             Figure(FigureKind.PARAMS),
         )
     batch = call.x[0] if len(call.x) == 2 else 1
-    why.add("H_out", "H", str(hidden), hidden, Figure(FigureKind.OUTPUT_DIM, len(call.out_shape) - 1))  # fmt: skip
+    why.add(
+        "H_out", "H", str(hidden), hidden, Figure(FigureKind.OUTPUT_DIM, len(call.out_shape) - 1)
+    )
     why.add(
         "FLOPs",
         "2*N*G*H*(I + H)",
@@ -515,9 +557,17 @@ def attention_why(m: Any, call: Call) -> Why:
         f"2*{batch}*({length}*{e}*{e} + {source}*{e}*{kdim} + {source}*{e}*{vdim}"
         f" + 2*{length}*{s_text}*{e} + {length}*{e}*{e})"
     )
-    flops = 2 * batch * (
-        length * e * e + source * e * kdim + source * e * vdim + 2 * length * keys * e + length * e * e
-    )  # fmt: skip
+    flops = (
+        2
+        * batch
+        * (
+            length * e * e
+            + source * e * kdim
+            + source * e * vdim
+            + 2 * length * keys * e
+            + length * e * e
+        )
+    )
     why.add(
         "FLOPs",
         "2*N*(L*E*E + S*E*kdim + S*E*vdim + 2*L*S*E + L*E*E)",
@@ -539,7 +589,13 @@ def prelu_why(m: Any, call: Call) -> Why:
     """``params = num_parameters`` (one slope, or one per channel)."""
     why = Why()
     if call.first_call:
-        why.add("params", "num_parameters", str(m.num_parameters), m.num_parameters, Figure(FigureKind.PARAMS))  # fmt: skip
+        why.add(
+            "params",
+            "num_parameters",
+            str(m.num_parameters),
+            m.num_parameters,
+            Figure(FigureKind.PARAMS),
+        )
     why.notes.append("elementwise max(0,x) + a*min(0,x): shape unchanged; FLOPs 0")
     return why
 
@@ -561,7 +617,13 @@ def upsample_why(m: Any, call: Call) -> Why:
             scale = _t(m.scale_factor, nd)[i]
             scale_text = repr(float(scale)) if not float(scale).is_integer() else str(int(scale))
             value = math.floor(spatial[i] * float(scale))
-            why.add(f"{name}_out", f"floor({name} * scale_factor)", f"floor({spatial[i]}*{scale_text})", value, fig)  # fmt: skip
+            why.add(
+                f"{name}_out",
+                f"floor({name} * scale_factor)",
+                f"floor({spatial[i]}*{scale_text})",
+                value,
+                fig,
+            )
     why.notes.append(f"mode={m.mode!r}; no parameters; FLOPs 0 (interpolation is not counted)")
     return why
 
@@ -575,7 +637,13 @@ def flatten_why(m: Any, call: Call) -> Why:
     start = m.start_dim % len(x)
     end = m.end_dim % len(x)
     dims = x[start : end + 1]
-    why.add(f"dim {start}", "product of dims " + f"{start}..{end}", _star(dims), _prod(dims), Figure(FigureKind.OUTPUT_DIM, start))  # fmt: skip
+    why.add(
+        f"dim {start}",
+        "product of dims " + f"{start}..{end}",
+        _star(dims),
+        _prod(dims),
+        Figure(FigureKind.OUTPUT_DIM, start),
+    )
     why.notes.append("a reshape: no parameters, FLOPs 0")
     return why
 

@@ -3,8 +3,10 @@
 Layout rules, so no word is ever broken (``tests/test_explain_ui.py`` renders at 80 and 120
 columns and finds every name, shape and formula token whole):
 
-- the table has no box and one space of padding; every cell is made of words that rich may
-  wrap *between* (a shape such as ``1×64×56×56`` is one word, a name and its type are two);
+- every cell is made of words that rich may wrap *between* (a shape such as ``1×64×56×56`` is
+  one word, a name and its type are two);
+- column widths are set explicitly by :func:`fit_widths`: each column at least its longest
+  word, so rich never has to fold one; if even that does not fit, rows become paragraphs;
 - the "why" column is only inline when the console is at least :data:`INLINE_WHY_WIDTH` wide;
   narrower, the formulas follow the table, one indented paragraph per layer, wrapped at spaces.
 """
