@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import torch
 from typer.testing import CliRunner
 
 from quizkit.cli import explain as cli_explain
@@ -145,3 +146,12 @@ def test_the_installed_command_prints_a_one_line_error_and_exits_1(tmp_path: Pat
     assert result.stdout == ""
     [line] = result.stderr.strip().splitlines()
     assert "output padding must be smaller than either stride or dilation" in line
+
+
+def test_a_layer_called_with_keywords_only_still_gets_its_row() -> None:
+    from quizkit.explain.layers import Call, layer_why
+
+    with torch.device("meta"):
+        conv = torch.nn.Conv2d(3, 4, 3)
+    assert layer_why(conv, Call([], [1, 4, 6, 6], True, False)).lines == []
+    assert len(layer_why(conv, Call([[1, 3, 8, 8]], [1, 4, 6, 6], True, False)).lines) == 4

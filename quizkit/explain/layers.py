@@ -757,9 +757,15 @@ def layer_why(module: nn.Module, call: Call) -> Why:
     global _TABLE
     if _TABLE is None:
         _TABLE = _table()
+    if not call.in_shapes:
+        return Why()  # called with keyword arguments only: no input shape to reason from
     for types, explain in _TABLE:
         if isinstance(module, types):
-            why = explain(module, call)
+            try:
+                why = explain(module, call)
+            except (AttributeError, IndexError, KeyError, TypeError, ValueError) as error:
+                # A configuration the formulas do not model; the row's figures stand anyway.
+                return Why(notes=[f"no formula for this configuration ({type(error).__name__})"])
             if not call.first_call and any(True for _ in module.parameters()):
                 why.notes.append("parameters shared with the first call: counted once")
             return why
