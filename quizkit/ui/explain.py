@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from rich import box
 from rich.console import Console
-from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -191,9 +190,16 @@ def _why_section(console: Console, rows: list[LayerRow]) -> None:
         call = f" (call {row.call} of {row.calls})" if row.calls > 1 else ""
         console.print(Text("  " + title + call, style="cyan"))
         for line in row.formula:
-            console.print(Padding(Text(line.text), (0, 0, 0, 4), expand=False))
+            _indented(console, Text(line.text))
         for note in notes:
-            console.print(Padding(Text(note, style="dim"), (0, 0, 0, 4), expand=False))
+            _indented(console, Text(note, style="dim"))
+
+
+def _indented(console: Console, text: Text, indent: int = 4) -> None:
+    """``text`` wrapped at spaces to the console width, every line indented (a hanging block)."""
+    for line in text.wrap(console, max(console.width - indent, 20)):
+        line.rstrip()
+        console.print(Text(" " * indent) + line)
 
 
 def _footer(console: Console, report: ExplainReport) -> None:
