@@ -11,6 +11,7 @@ from pathlib import Path
 
 import typer
 
+from quizkit.cli.bank import BANK_DIRS, BANK_ONLY, open_bank
 from quizkit.errors import UsageError
 from quizkit.grade.reports import ReportFormat
 
@@ -63,6 +64,8 @@ def grade(
         "--allow-changed-bank",
         help="Grade answer sheets whose templates changed since (with a warning in the report).",
     ),
+    bank_dirs: list[Path] = BANK_DIRS,
+    bank_only: bool = BANK_ONLY,
 ) -> None:
     """Autograde submissions. Exit 0 iff every test passed, 1 if any failed, 2 on bad input."""
     from quizkit.grade.discover import discover
@@ -89,6 +92,7 @@ def grade(
     limits = Limits(timeout=timeout, import_timeout=timeout)
     err = make_console(stderr=True)
     workers = jobs or _default_jobs()
+    bank = open_bank(bank_dirs, bank_only)  # read only if an answer sheet is graded
     if err.is_terminal:
         with grading_progress(err) as progress:
             run = grade_submissions(
@@ -98,6 +102,7 @@ def grade(
                 jobs=workers,
                 progress=progress,
                 allow_changed_bank=allow_changed_bank,
+                bank=bank,
             )
     else:
         run = grade_submissions(
@@ -106,6 +111,7 @@ def grade(
             limits=limits,
             jobs=workers,
             allow_changed_bank=allow_changed_bank,
+            bank=bank,
         )
     run = attach_students(run, submissions, roster=class_list)
     console = make_console()
