@@ -63,9 +63,7 @@ def check_command(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="Your solution file."),
     json_output: bool = typer.Option(False, "--json", help="Print one JSON object."),
     seed: int | None = typer.Option(None, "--seed", help="Fix the hidden cases (default: random)."),
-    timeout: float = typer.Option(
-        _LIMITS.timeout, "--timeout", min=0.1, help="Seconds per test."
-    ),
+    timeout: float = typer.Option(_LIMITS.timeout, "--timeout", min=0.1, help="Seconds per test."),
     isolation: Isolation | None = typer.Option(
         None,
         "--isolation",

@@ -12,7 +12,10 @@ from pathlib import Path
 import typer
 
 from quizkit.errors import UsageError
+from quizkit.exercises.sandbox import Isolation, Limits
 from quizkit.grade.reports import ReportFormat
+
+_LIMITS = Limits()  # CLI defaults come from the core
 
 classroom_app = typer.Typer(
     name="classroom",
@@ -55,7 +58,21 @@ def grade(
     ),
     seed: int | None = typer.Option(None, "--seed", help="Fix the hidden cases (default: random)."),
     timeout: float = typer.Option(
-        10.0, "--timeout", min=0.1, help="Seconds per test and per import."
+        _LIMITS.timeout, "--timeout", min=0.1, help="Seconds per test and per import."
+    ),
+    isolation: Isolation = typer.Option(
+        Isolation.BWRAP,
+        "--isolation",
+        help="bwrap: run student code in a bubblewrap sandbox; process: no sandbox (warned).",
+    ),
+    submission_budget: float = typer.Option(
+        _LIMITS.submission_budget,
+        "--submission-budget",
+        min=1.0,
+        help="Wall-clock seconds for all tests of one submission.",
+    ),
+    run_budget: float = typer.Option(
+        _LIMITS.run_budget, "--run-budget", min=1.0, help="Wall-clock seconds for the whole run."
     ),
 ) -> None:
     """Autograde submissions. Exit 0 iff every test passed, 1 if any failed, 2 on bad input."""
@@ -64,23 +81,37 @@ def grade(
     if fmt.single_submission and len(paths) > 1:
         raise UsageError(f"--format {fmt.value} reports one submission; give one PATH")
     submissions = discover(paths, exercises=_split_names(exercises))
-    from quizkit.exercises.sandbox import Limits
+    from quizkit.exercises.sandbox import resolve_isolation
     from quizkit.grade.reports import build_report
     from quizkit.grade.reports.summary import append_step_summary
     from quizkit.grade.run import grade_submissions
     from quizkit.ui.console import make_console
     from quizkit.ui.grade import grading_progress, render_run, render_written, text_report
 
-    limits = Limits(timeout=timeout, import_timeout=timeout)
+    if any(s.exercises for s in submissions):
+        isolation, _ = resolve_isolation(isolation)  # no bwrap: one line naming the package
+    limits = Limits(
+        timeout=timeout,
+        import_timeout=timeout,
+        submission_budget=submission_budget,
+        run_budget=run_budget,
+    )
     err = make_console(stderr=True)
     workers = jobs or _default_jobs()
     if err.is_terminal:
         with grading_progress(err) as progress:
             run = grade_submissions(
-                submissions, seed=seed, limits=limits, jobs=workers, progress=progress
+                submissions,
+                seed=seed,
+                limits=limits,
+                jobs=workers,
+                progress=progress,
+                isolation=isolation,
             )
     else:
-        run = grade_submissions(submissions, seed=seed, limits=limits, jobs=workers)
+        run = grade_submissions(
+            submissions, seed=seed, limits=limits, jobs=workers, isolation=isolation
+        )
     console = make_console()
     if fmt is ReportFormat.TEXT:
         if output is not None:

@@ -30,7 +30,6 @@ from quizkit.exercises.sandbox import (
     Limits,
     Outcome,
     Sandbox,
-    SubmissionFileError,
     Zone,
 )
 from quizkit.exercises.spec import HiddenTest, Rng, Suite
@@ -103,10 +102,11 @@ def check_exercise(
     file_name = Path(path).name
     own_zone = zone is None
     if zone is None:
-        try:
-            zone = Zone({file_name: Path(path)}, isolation=isolation, limits=limits)
-        except SubmissionFileError as error:
-            raise ExerciseFileError(error.message) from None
+        zone = Zone({file_name: Path(path)}, isolation=isolation, limits=limits)
+    if file_name in zone.refused:
+        if own_zone:
+            zone.close()
+        raise ExerciseFileError(zone.refused[file_name])
     clock = _Clock(deadline, budget_reason)
     try:
         with Sandbox(zone, file_name, forbidden=suite.forbidden, limits=limits) as sandbox:
@@ -148,13 +148,7 @@ def check_many(
     all forked from the same torch-preloaded server in one sandbox. Results come back in the
     order of ``files``."""
     seed = new_seed() if seed is None else seed
-    names = {name: f"{name}.py" for name in files}
-    try:
-        zone = Zone(
-            {names[n]: Path(p) for n, p in files.items()}, isolation=isolation, limits=limits
-        )
-    except SubmissionFileError as error:
-        raise ExerciseFileError(error.message) from None
+    zone = Zone({Path(p).name: Path(p) for p in files.values()}, isolation=isolation, limits=limits)
     with zone, ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = [
             pool.submit(check_exercise, name, path, seed=seed, limits=limits, zone=zone)

@@ -44,6 +44,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 from quizkit.errors import QuizkitError
 from quizkit.exercises import protocol
@@ -245,6 +246,8 @@ class Zone:
         self.uid: int | None = None
         self._root = tempfile.mkdtemp(prefix="quizkit-zone-")
         self._ready = False
+        self._failed = ""
+        self.refused: dict[str, str] = {}  # file name -> why it was not copied in
         try:
             self._prepare(files)
         except BaseException:
@@ -260,7 +263,10 @@ class Zone:
         for d in (self.src, self.scratch, self.out):
             os.mkdir(d, 0o700)
         for name, path in files.items():
-            copy_student_file(Path(path), Path(self.src) / name)
+            try:
+                copy_student_file(Path(path), Path(self.src) / name)
+            except SubmissionFileError as error:
+                self.refused[name] = error.message
         if self.limits.separate_uid and os.geteuid() == 0:
             self.uid = _allocate_uid()
             os.chmod(root, 0o711)
@@ -289,7 +295,7 @@ class Zone:
         held: list[int] = []
         try:
             command, pass_fds, held = self._command(theirs.fileno())
-            self._process = subprocess.Popen(
+            self._process = _popen(
                 command,
                 stdin=subprocess.DEVNULL,
                 stdout=log,
@@ -299,6 +305,10 @@ class Zone:
                 cwd=self.scratch if self.isolation is Isolation.PROCESS else "/",
                 start_new_session=True,
             )
+        except OSError as error:
+            self._failed = f"the {self.isolation.value} sandbox cannot start ({error})"
+            ours.close()
+            return
         finally:
             theirs.close()
             log.close()
@@ -323,11 +333,10 @@ class Zone:
                     break
         if ready != b"ready":
             detail = self._server_log()
-            self._closed = True
-            raise SandboxUnavailableError(
-                f"the {self.isolation.value} sandbox did not start"
-                + (f": {detail}" if detail else "")
+            self._failed = f"the {self.isolation.value} sandbox did not start" + (
+                f": {detail}" if detail else ""
             )
+            raise SandboxUnavailableError(self._failed)
         ours.settimeout(None)
         self._ready = True
 
@@ -390,6 +399,8 @@ class Zone:
     ) -> tuple[socket.socket, socket.socket]:
         """A new worker: ``(channel, status)`` sockets. Starts the server on first use."""
         with self._lock:
+            if self._failed:
+                raise SandboxUnavailableError(self._failed)
             if self._closed:
                 raise SandboxUnavailableError("the sandbox was closed")
             if not self._ready:
@@ -437,6 +448,10 @@ class Zone:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _popen(command: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(command, **kwargs)
 
 
 def python_roots() -> list[str]:

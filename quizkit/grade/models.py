@@ -75,6 +75,10 @@ class GradeRun(BaseModel):
     seed: int = Field(description="Seed of the hidden cases, shared by every submission.")
     submissions: list[SubmissionResult] = Field(default_factory=list)
     seconds: float = Field(default=0.0, description="Wall time of the whole run.")
+    isolation: str = Field(default="bwrap", description="How student code was isolated.")
+    warnings: list[str] = Field(
+        default_factory=list, description="Shown in every report (e.g. no sandbox was used)."
+    )
 
     @property
     def passed(self) -> bool:
