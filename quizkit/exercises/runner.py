@@ -33,6 +33,7 @@ from quizkit.exercises.sandbox import (
     Zone,
 )
 from quizkit.exercises.spec import HiddenTest, Rng, Suite
+from quizkit.grade.sanitize import clean_text
 
 
 class ExerciseFileError(QuizkitError):
@@ -167,8 +168,8 @@ def _result(
         status=status,
         points=test.points if status is TestStatus.PASSED else 0.0,
         max_points=test.points,
-        message=message,
-        output=output,
+        message=clean_text(message),
+        output=clean_text(output),
         seconds=round(seconds, 4),
     )
 

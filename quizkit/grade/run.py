@@ -93,7 +93,7 @@ def grade_submissions(
         zones.close_all()
     graded = [
         SubmissionResult(
-            submission=sub.label,
+            submission=clean_text(sub.label, 1000),
             kind=sub.kind,
             exercises=[clean_result(r) for r in results[i] if r is not None],
             errors=errors[i],
