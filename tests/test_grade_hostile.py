@@ -223,9 +223,12 @@ def _as_user(command: list[str], uid: int) -> list[str]:
         return prefix + command
     wrap = ["bwrap", "--dev-bind", "/", "/"]
     for directory in blocked:
-        wrap += ["--tmpfs", directory]
+        wrap += ["--perms", "0755", "--tmpfs", directory]
         for tree in {os.path.realpath(sys.base_prefix), os.path.abspath(sys.prefix)}:
             if tree.startswith(directory + os.sep):
+                between = [p for p in Path(tree).parents if str(p).startswith(directory + os.sep)]
+                for parent in sorted(map(str, between)):
+                    wrap += ["--perms", "0755", "--dir", parent]
                 wrap += ["--ro-bind", tree, tree]
     return [*wrap, "--", *prefix, *command]
 
@@ -278,8 +281,8 @@ def _run_and_check(work: Path, listener: Listener, uid: int | None) -> None:
         for directory, _dirs, files in os.walk(work):
             os.chmod(directory, 0o755)
             for f in files:
-                with contextlib.suppress(OSError):
-                    os.chmod(os.path.join(directory, f), 0o644, follow_symlinks=False)
+                if not os.path.islink(os.path.join(directory, f)):
+                    os.chmod(os.path.join(directory, f), 0o644)
         os.chmod(work, 0o755)
         os.chown(ci, uid, uid)
     before_files, before_left = _sensitive_files(), _leftovers()
