@@ -22,57 +22,58 @@ from typing import Any
 MODULE_SCOPE = "<module>"
 
 
-def _ops(*names: str) -> frozenset[str]:
-    return frozenset(f"aten::{n}" for n in names)
+def _ops(*lines: str) -> frozenset[str]:
+    """``aten::`` names from space-separated lines."""
+    return frozenset(f"aten::{n}" for line in lines for n in line.split())
 
 
 # Creation, copies, views, shapes, indexing: no computation of their own.
 TENSOR_OPS = _ops(
-    *"empty empty_like empty_strided new_empty new_empty_strided zeros zeros_like ones".split(),
-    *"ones_like full full_like new_zeros new_ones new_full scalar_tensor arange linspace".split(),
-    *"logspace eye tril triu tril_indices triu_indices lift_fresh lift_fresh_copy".split(),
-    *"_to_copy to clone copy_ detach detach_ alias contiguous _unsafe_view view".split(),
-    *"view_as reshape _reshape_alias expand expand_as permute transpose t squeeze".split(),
-    *"squeeze_ unsqueeze unsqueeze_ flatten unflatten select slice narrow split".split(),
-    *"split_with_sizes unbind chunk cat stack hstack vstack flip roll repeat".split(),
-    *"repeat_interleave as_strided index index_select index_put index_put_".split(),
-    *"_index_put_impl_ gather scatter scatter_ scatter_add scatter_add_ masked_fill".split(),
-    *"masked_fill_ masked_select masked_scatter nonzero take where fill fill_ zero_".split(),
-    *"constant_pad_nd pad diagonal diag diag_embed movedim unfold resize_ set_".split(),
-    *"_local_scalar_dense item is_nonzero size stride numel broadcast_to".split(),
-    *"broadcast_tensors meshgrid sort argsort topk kthvalue searchsorted bucketize".split(),
-    *"tensor_split swapaxes swapdims expand_copy view_copy _conj _neg_view".split(),
-    *"_has_compatible_shallow_copy_type isin unique_consecutive _unique2 count_nonzero".split(),
+    "empty empty_like empty_strided new_empty new_empty_strided zeros zeros_like ones",
+    "ones_like full full_like new_zeros new_ones new_full scalar_tensor arange linspace",
+    "logspace eye tril triu tril_indices triu_indices lift_fresh lift_fresh_copy",
+    "_to_copy to clone copy_ detach detach_ alias contiguous _unsafe_view view",
+    "view_as reshape _reshape_alias expand expand_as permute transpose t squeeze",
+    "squeeze_ unsqueeze unsqueeze_ flatten unflatten select slice narrow split",
+    "split_with_sizes unbind chunk cat stack hstack vstack flip roll repeat",
+    "repeat_interleave as_strided index index_select index_put index_put_",
+    "_index_put_impl_ gather scatter scatter_ scatter_add scatter_add_ masked_fill",
+    "masked_fill_ masked_select masked_scatter nonzero take where fill fill_ zero_",
+    "constant_pad_nd pad diagonal diag diag_embed movedim unfold resize_ set_",
+    "_local_scalar_dense item is_nonzero size stride numel broadcast_to",
+    "broadcast_tensors meshgrid sort argsort topk kthvalue searchsorted bucketize",
+    "tensor_split swapaxes swapdims expand_copy view_copy _conj _neg_view",
+    "_has_compatible_shallow_copy_type isin unique_consecutive _unique2 count_nonzero",
 )
 # Elementwise arithmetic, comparisons and maths (not neural-network kernels).
 POINTWISE_OPS = _ops(
-    *"add add_ sub sub_ rsub mul mul_ div div_ neg neg_ reciprocal reciprocal_ pow".split(),
-    *"pow_ sqrt sqrt_ rsqrt rsqrt_ exp exp_ exp2 expm1 expm1_ log log_ log2 log10".split(),
-    *"log1p log1p_ abs abs_ sign sign_ sgn signbit clamp clamp_ clamp_min clamp_min_".split(),
-    *"clamp_max clamp_max_ clip minimum maximum fmin fmax floor floor_ ceil ceil_".split(),
-    *"round round_ trunc trunc_ frac remainder fmod floor_divide eq ne lt le gt ge".split(),
-    *"eq_ ne_ lt_ le_ gt_ ge_ logical_and logical_or logical_not logical_xor".split(),
-    *"bitwise_and bitwise_or bitwise_not bitwise_xor isnan isinf isfinite isposinf".split(),
-    *"isneginf nan_to_num nan_to_num_ sin cos tan asin acos atan atan2 sinh cosh tanh".split(),
-    *"tanh_ sigmoid sigmoid_ erf erfc erfinv lerp lerp_ addcmul addcmul_ addcdiv".split(),
-    *"addcdiv_ square copysign hypot xlogy logaddexp logaddexp2 true_divide".split(),
-    *"positive conj resolve_conj resolve_neg heaviside _to_copy".split(),
+    "add add_ sub sub_ rsub mul mul_ div div_ neg neg_ reciprocal reciprocal_ pow",
+    "pow_ sqrt sqrt_ rsqrt rsqrt_ exp exp_ exp2 expm1 expm1_ log log_ log2 log10",
+    "log1p log1p_ abs abs_ sign sign_ sgn signbit clamp clamp_ clamp_min clamp_min_",
+    "clamp_max clamp_max_ clip minimum maximum fmin fmax floor floor_ ceil ceil_",
+    "round round_ trunc trunc_ frac remainder fmod floor_divide eq ne lt le gt ge",
+    "eq_ ne_ lt_ le_ gt_ ge_ logical_and logical_or logical_not logical_xor",
+    "bitwise_and bitwise_or bitwise_not bitwise_xor isnan isinf isfinite isposinf",
+    "isneginf nan_to_num nan_to_num_ sin cos tan asin acos atan atan2 sinh cosh tanh",
+    "tanh_ sigmoid sigmoid_ erf erfc erfinv lerp lerp_ addcmul addcmul_ addcdiv",
+    "addcdiv_ square copysign hypot xlogy logaddexp logaddexp2 true_divide",
+    "positive conj resolve_conj resolve_neg heaviside relu relu_",
 )
 # Reductions and scans.
 REDUCTION_OPS = _ops(
-    *"sum mean amax amin max min aminmax argmax argmin prod var std var_mean std_mean".split(),
-    *"cumsum cumsum_ cumprod cummax cummin all any norm linalg_vector_norm median".split(),
-    *"nansum nanmean mode logcumsumexp diff dist".split(),
+    "sum mean amax amin max min aminmax argmax argmin prod var std var_mean std_mean",
+    "cumsum cumsum_ cumprod cummax cummin all any norm linalg_vector_norm median",
+    "nansum nanmean mode logcumsumexp diff dist",
 )
 # Matrix products.
 MATMUL_OPS = _ops(
-    *"mm bmm matmul addmm addmm_ addmv addbmm baddbmm dot vdot mv outer ger einsum".split(),
-    *"tensordot kron inner".split(),
+    "mm bmm matmul addmm addmm_ addmv addbmm baddbmm dot vdot mv outer ger einsum",
+    "tensordot kron inner",
 )
 # Random draws.
 RANDOM_OPS = _ops(
-    *"rand rand_like randn randn_like randint randint_like randperm uniform_ normal_".split(),
-    *"normal bernoulli bernoulli_ exponential_ random_ multinomial".split(),
+    "rand rand_like randn randn_like randint randint_like randperm uniform_ normal_",
+    "normal bernoulli bernoulli_ exponential_ random_ multinomial",
 )
 BASE_OPS = TENSOR_OPS | POINTWISE_OPS | REDUCTION_OPS | MATMUL_OPS | RANDOM_OPS
 

@@ -55,9 +55,10 @@ class SubmissionResult(BaseModel):
         """Every graded test passed and nothing was unreadable."""
         return not self.errors and all(e.passed for e in self.exercises)
 
-    def to_json_dict(self, seed: int) -> dict[str, object]:
-        """The ``grade --format json`` object: ``exercise check --json`` objects inside."""
-        return {
+    def to_json_dict(self, seed: int, warnings: list[str] | None = None) -> dict[str, object]:
+        """The ``grade --format json`` object: ``exercise check --json`` objects inside, and
+        ``warnings`` (e.g. no sandbox was used) when there are any."""
+        out: dict[str, object] = {
             "submission": self.submission,
             "kind": self.kind.value,
             "passed": self.passed,
@@ -67,6 +68,9 @@ class SubmissionResult(BaseModel):
             "errors": list(self.errors),
             "exercises": [e.to_json_dict() for e in self.exercises],
         }
+        if warnings:
+            out["warnings"] = list(warnings)
+        return out
 
 
 class GradeRun(BaseModel):

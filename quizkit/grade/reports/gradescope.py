@@ -41,7 +41,7 @@ def gradescope_report(run: GradeRun) -> str:
                 "visibility": "visible",
             }
         )
-    summary = [f"seed {run.seed}"] + [
+    summary = [*(f"warning: {w}" for w in run.warnings), f"seed {run.seed}"] + [
         f"{r.exercise}: {r.score:g}/{r.max_score:g}" for r in sub.exercises
     ]
     report = {

@@ -32,6 +32,8 @@ def junit_report(run: GradeRun) -> str:
     for sub in run.submissions:
         for result in sub.exercises:
             suite = _suite(result, _suite_name(sub, result.exercise, many), run.seed)
+            for warning in run.warnings:  # e.g. graded without a sandbox
+                ET.SubElement(suite[0], "property", name="warning", value=xml_safe(warning))
             root.append(suite)
             for key in totals:
                 totals[key] += int(suite.get(key, "0"))
