@@ -181,7 +181,7 @@ def _leftovers() -> set[str]:
             names |= {
                 f"{directory}/{n}"
                 for n in os.listdir(directory)
-                if n.startswith(("quizkit-zone-", "quizkit-hostile"))
+                if n.startswith(("quizkit-zone-", "quizkit-hostile-note", "quizkit-hostile-fill"))
             }
     return names
 
@@ -364,3 +364,64 @@ def test_student_output_is_captured_not_interleaved_and_commands_are_defused(
     assert "# #vso[task.complete" not in result.output or "##vso" not in result.output
     assert "\x1b" not in result.output
     assert len(result.output) < 200_000
+
+
+def _run_with(message: str, *, warnings: list[str]) -> object:
+    from quizkit.exercises.models import ExerciseResult, TestResult, TestStatus
+    from quizkit.grade.models import GradeRun, SubmissionKind, SubmissionResult
+    from quizkit.grade.sanitize import clean_result
+
+    test = TestResult(
+        name="relu_matches_torch_on_random_shapes",
+        function="relu",
+        group="relu",
+        status=TestStatus.ERROR,
+        points=0.0,
+        max_points=1.0,
+        message=message,
+        output=message,
+    )
+    result = clean_result(ExerciseResult.from_tests("activations", [test], seed=1))
+    sub = SubmissionResult(submission="s", kind=SubmissionKind.FILE, exercises=[result])
+    return GradeRun(seed=1, submissions=[sub], warnings=warnings)
+
+
+def test_every_report_format_survives_any_unicode_a_worker_sends() -> None:
+    from quizkit.grade.reports import ReportFormat, build_report
+    from quizkit.grade.reports.summary import markdown_summary
+    from quizkit.ui.grade import text_report
+
+    hostile = (
+        "bad \ud800 \udfff \x00 \ufffe \uffff \x1b[2J\x1b]0;title\x07 ::error::x " + "z" * 50_000
+    )
+    run = _run_with(hostile, warnings=[])
+    texts = [build_report(run, f) for f in ReportFormat if f is not ReportFormat.TEXT]  # type: ignore[arg-type]
+    texts += [text_report(run), markdown_summary(run)]  # type: ignore[arg-type]
+    for text in texts:
+        text.encode("utf-8")  # strict: a lone surrogate would raise here
+        assert "\x1b" not in text and "\x00" not in text
+    assert "\\ud800" in texts[0]  # escaped, visible
+
+
+def test_process_isolation_is_announced_in_every_report_format() -> None:
+    from quizkit.exercises.sandbox import PROCESS_WARNING
+    from quizkit.grade.reports import ReportFormat, build_report
+    from quizkit.grade.reports.summary import markdown_summary
+    from quizkit.ui.grade import text_report
+
+    run = _run_with("wrong", warnings=[PROCESS_WARNING])
+    texts = {f.value: build_report(run, f) for f in ReportFormat if f is not ReportFormat.TEXT}  # type: ignore[arg-type]
+    texts["text"] = " ".join(text_report(run, width=400).split())  # type: ignore[arg-type]
+    texts["summary"] = markdown_summary(run)  # type: ignore[arg-type]
+    for name, text in texts.items():
+        assert "not sandboxed" in text, name
+
+
+def test_an_answer_sheet_with_yaml_aliases_is_refused_in_one_line() -> None:
+    from quizkit.worksheet.sheet import AnswerSheetError, read_answer_sheet
+
+    sheet = HOSTILE / "yaml_bomb" / "answers-bomb.yaml"
+    with pytest.raises(AnswerSheetError) as raised:
+        read_answer_sheet(sheet)
+    assert "anchors and aliases are not allowed" in raised.value.message
+    assert "\n" not in raised.value.message and f"{sheet}:3:" in raised.value.message

@@ -192,6 +192,28 @@ def _kill_uid(uid: int) -> None:
             continue
 
 
+_swept = threading.Event()
+
+
+def _sweep_stale_zones() -> None:
+    """Remove zone directories left by a grader that was killed (``SIGKILL`` leaves no chance
+    to clean up): once per process, those of this user whose grader pid is gone."""
+    if _swept.is_set():
+        return
+    _swept.set()
+    base = Path(tempfile.gettempdir())
+    for entry in base.glob("quizkit-zone-*-*"):
+        pid = entry.name.split("-")[2]
+        try:
+            if not pid.isdigit() or entry.stat().st_uid != os.geteuid():
+                continue
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(entry, ignore_errors=True)
+        except OSError:
+            continue
+
+
 # ---------------------------------------------------------------- copying student files
 
 
@@ -244,7 +266,8 @@ class Zone:
         self._control: socket.socket | None = None
         self._closed = False
         self.uid: int | None = None
-        self._root = tempfile.mkdtemp(prefix="quizkit-zone-")
+        _sweep_stale_zones()
+        self._root = tempfile.mkdtemp(prefix=f"quizkit-zone-{os.getpid()}-")
         self._ready = False
         self._failed = ""
         self.refused: dict[str, str] = {}  # file name -> why it was not copied in
