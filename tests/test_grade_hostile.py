@@ -425,3 +425,24 @@ def test_an_answer_sheet_with_yaml_aliases_is_refused_in_one_line() -> None:
         read_answer_sheet(sheet)
     assert "anchors and aliases are not allowed" in raised.value.message
     assert "\n" not in raised.value.message and f"{sheet}:3:" in raised.value.message
+
+
+@pytest.mark.slow
+def test_no_worker_outlives_a_grader_that_is_killed(tmp_path: Path) -> None:
+    if os.geteuid() != 0 or bwrap_problem() is not None:
+        pytest.skip("needs root (the zones' uids identify the run's processes) and bubblewrap")
+    _copy_case("loop_in_call", tmp_path / "s", 0)
+    command = [sys.executable, "-m", "quizkit", "grade", str(tmp_path / "s"), "--timeout", "60"]
+    grader = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = 1_000_000_000 + (grader.pid % 100_000) * 10_000
+    uids = set(range(base, base + 10_000))
+    deadline = time.monotonic() + 120
+    while not _processes_of(uids) and time.monotonic() < deadline:
+        time.sleep(0.2)  # until a worker runs the student's loop
+    assert _processes_of(uids), "no worker started"
+    grader.kill()
+    grader.wait()
+    deadline = time.monotonic() + 15
+    while _processes_of(uids) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _processes_of(uids) == []
