@@ -291,9 +291,15 @@ class Zone:
             except SubmissionFileError as error:
                 self.refused[name] = error.message
         if self.limits.separate_uid and os.geteuid() == 0:
+            # readable by this zone's uid alone (through its group): another student's worker
+            # cannot read these sources even where it can see this directory (process mode)
             self.uid = _allocate_uid()
             os.chmod(root, 0o711)
-            os.chmod(self.src, 0o755)
+            os.chown(self.src, 0, self.uid)
+            os.chmod(self.src, 0o750)
+            for copied in os.listdir(self.src):
+                os.chown(os.path.join(self.src, copied), 0, self.uid)
+                os.chmod(os.path.join(self.src, copied), 0o640)
             os.chown(self.scratch, self.uid, self.uid)
         if self.isolation is Isolation.PROCESS:
             os.mkdir(os.path.join(self.scratch, "tmp"), 0o700)
