@@ -134,7 +134,8 @@ def _probe_bwrap() -> str | None:
     path = shutil.which("bwrap") or ("/usr/bin/bwrap" if os.path.exists("/usr/bin/bwrap") else None)
     if path is None:
         return INSTALL_HINT
-    command = [path, "--unshare-all", "--unshare-user", "--ro-bind", "/", "/", "--", "/bin/true"]
+    # the namespaces a zone asks for (see Zone._command), nothing more
+    command = [path, *_namespace_flags(), "--ro-bind", "/", "/", "--", "/bin/true"]
     try:
         done = subprocess.run(command, capture_output=True, timeout=30, check=False, env={})
     except (OSError, subprocess.TimeoutExpired) as error:
@@ -143,6 +144,16 @@ def _probe_bwrap() -> str | None:
         reason = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["?"]
         return f"bubblewrap (bwrap) cannot create a sandbox here: {reason[0][:200]}"
     return None
+
+
+def _namespace_flags() -> list[str]:
+    flags = ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts"]
+    flags.append("--unshare-cgroup-try")
+    if os.geteuid() == 0:
+        # bwrap runs privileged: no user namespace; the server keeps only the capabilities to
+        # drop each worker to the zone's own uid (a uid change clears them)
+        return [*flags, "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    return [*flags, "--unshare-user", "--disable-userns", "--cap-drop", "ALL"]
 
 
 def resolve_isolation(requested: Isolation | None) -> tuple[Isolation, str]:
@@ -396,14 +407,7 @@ class Zone:
             return python, [], []
         bwrap = shutil.which("bwrap") or "/usr/bin/bwrap"
         tmp_bytes = str(self.limits.tmp_mb * 1024 * 1024)
-        command = [bwrap, "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts"]
-        command += ["--unshare-cgroup-try", "--die-with-parent", "--new-session", "--clearenv"]
-        if os.geteuid() == 0:
-            # bwrap runs privileged: no user namespace; the server keeps only the capabilities
-            # to drop each worker to the zone's own uid (a uid change clears them)
-            command += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
-        else:
-            command += ["--unshare-user", "--disable-userns", "--cap-drop", "ALL"]
+        command = [bwrap, *_namespace_flags(), "--die-with-parent", "--new-session", "--clearenv"]
         for name, value in self._environment().items():
             command += ["--setenv", name, value]
         for system in ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin"):
