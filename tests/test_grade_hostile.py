@@ -174,15 +174,21 @@ def _sensitive_files() -> dict[Path, str]:
     return found
 
 
-def _leftovers() -> set[str]:
+def _leftovers(grader_pid: int = 0, uid: int | None = None) -> set[str]:
+    """What a run may have left in ``/tmp`` and ``/dev/shm``: the notes of ``tmp_leftovers``,
+    and zone directories of the grader ``grader_pid`` or owned by ``uid`` (other tests running
+    at the same time have zones of their own)."""
     names = set()
     for directory in ("/tmp", "/dev/shm"):
         with contextlib.suppress(OSError):
-            names |= {
-                f"{directory}/{n}"
-                for n in os.listdir(directory)
-                if n.startswith(("quizkit-zone-", "quizkit-hostile-note", "quizkit-hostile-fill"))
-            }
+            for n in os.listdir(directory):
+                path = f"{directory}/{n}"
+                with contextlib.suppress(OSError):
+                    ours = n.startswith(f"quizkit-zone-{grader_pid}-") or (
+                        n.startswith("quizkit-zone-") and os.stat(path).st_uid == uid
+                    )
+                    if ours or n.startswith(("quizkit-hostile-note", "quizkit-hostile-fill")):
+                        names.add(path)
     return names
 
 
@@ -285,7 +291,7 @@ def _run_and_check(work: Path, listener: Listener, uid: int | None) -> None:
                     os.chmod(os.path.join(directory, f), 0o644)
         os.chmod(work, 0o755)
         os.chown(ci, uid, uid)
-    before_files, before_left = _sensitive_files(), _leftovers()
+    before_files = _sensitive_files()
     env = {
         **os.environ,
         "GITHUB_TOKEN": SECRET,
@@ -333,7 +339,7 @@ def _run_and_check(work: Path, listener: Listener, uid: int | None) -> None:
     assert listener.received == []
     assert int((ci / "rss.txt").read_text()) < 1_000_000  # KiB: under 1 GB
     assert _sensitive_files() == before_files
-    assert _leftovers() <= before_left
+    assert _leftovers(grader.pid, uid) == set()
     assert sorted(p.name for p in ci.iterdir()) == ["report.json", "rss.txt", "summary.md"]
     # the zones' uids (see quizkit.exercises.sandbox._allocate_uid), or the user's own
     base = 1_000_000_000 + (grader.pid % 100_000) * 10_000

@@ -332,15 +332,13 @@ class Zone:
     def _launch(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         log = open(os.path.join(self.out, "server.log"), "wb")  # noqa: SIM115
-        held: list[int] = []
         try:
-            command, pass_fds, held = self._command(theirs.fileno())
             self._process = _popen(
-                command,
+                self._command(theirs.fileno()),
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=log,
-                pass_fds=(theirs.fileno(), *pass_fds),
+                pass_fds=(theirs.fileno(),),
                 env=self._environment(),
                 cwd=self.scratch if self.isolation is Isolation.PROCESS else "/",
                 start_new_session=True,
@@ -352,8 +350,6 @@ class Zone:
         finally:
             theirs.close()
             log.close()
-            for fd in held:
-                os.close(fd)
         self._control = ours
         self._launched = time.monotonic()
 
@@ -401,10 +397,10 @@ class Zone:
             "OPENBLAS_NUM_THREADS": "1",
         }
 
-    def _command(self, control_fd: int) -> tuple[list[str], list[int], list[int]]:
+    def _command(self, control_fd: int) -> list[str]:
         python = [sys.executable, "-I", "-m", "quizkit.exercises.server", str(control_fd)]
         if self.isolation is Isolation.PROCESS:
-            return python, [], []
+            return python
         bwrap = shutil.which("bwrap") or "/usr/bin/bwrap"
         tmp_bytes = str(self.limits.tmp_mb * 1024 * 1024)
         command = [bwrap, *_namespace_flags(), "--die-with-parent", "--new-session", "--clearenv"]
@@ -430,7 +426,7 @@ class Zone:
         command += ["--perms", "1777", "--size", tmp_bytes, "--tmpfs", "/tmp"]
         command += ["--perms", "1777", "--size", tmp_bytes, "--tmpfs", "/dev/shm"]
         command += ["--remount-ro", "/", "--chdir", "/scratch", "--", *python]
-        return command, [], []
+        return command
 
     def spawn(
         self, config: dict[str, object], output_fd: int
