@@ -192,3 +192,16 @@ def test_a_submission_budget_ends_the_remaining_tests_as_timeouts(tmp_path: Path
     tests = run.submissions[0].exercises[0].tests
     assert all(t.status.value in ("timeout", "missing") for t in tests)
     assert any("time budget (4 s) ran out" in t.message for t in tests)
+
+
+def test_asking_torch_for_threads_is_ignored_with_a_note_not_a_crash(tmp_path: Path) -> None:
+    body = """
+        def relu(x):
+            torch.set_num_threads(4)
+            a = torch.randn(256, 256)
+            (a @ a).exp().sum()
+            return x.clamp(min=0)
+    """
+    status, output = _statuses(tmp_path, body)["relu_matches_torch_on_random_shapes"]
+    assert status == "passed", output
+    assert "torch.set_num_threads(4) ignored" in output

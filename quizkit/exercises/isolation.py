@@ -270,6 +270,21 @@ def install_guard(note: Callable[[str], None], torch_dir: str) -> list[bool]:
     return active
 
 
+def single_threaded_torch() -> None:
+    """``torch.set_num_threads(n)`` becomes a no-op that says so in the student's output: the
+    kernel refuses new threads (seccomp), and OpenMP would exit on the refusal."""
+    import torch
+
+    def ignored(nthreads: int) -> None:
+        print(
+            f"quizkit: torch.set_num_threads({nthreads}) ignored: graded code runs on one thread",
+            file=sys.stderr,
+        )
+
+    setattr(torch, "set_num_threads", ignored)  # noqa: B010 (mypy: a module attribute)
+    setattr(torch, "set_num_interop_threads", ignored)  # noqa: B010
+
+
 def _refuse_threads(note: Callable[[str], None]) -> None:
     """Threads would run outside the (thread-local) op tracers. The seccomp filter makes the
     kernel refuse them anyway; this makes the attempt visible as forbidden work."""

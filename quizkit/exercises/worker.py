@@ -84,6 +84,7 @@ def serve(channel_fd: int, output_fd: int, config: dict[str, Any]) -> None:
     state = _State(path=config["path"], tracer=tracer)
     channel = socket.socket(fileno=channel_fd)
     guard = isolation.install_guard(tracer.note, _TORCH_DIR)
+    isolation.single_threaded_torch()
     if not isolation.install_seccomp() and config.get("require_seccomp"):
         os._exit(71)
     for name in [m for m in sys.modules if m == "quizkit" or m.startswith("quizkit.")]:
