@@ -11,6 +11,9 @@ from pathlib import Path
 import typer
 
 from quizkit.errors import ExitStatus, UsageError
+from quizkit.exercises.sandbox import Isolation, Limits
+
+_LIMITS = Limits()  # CLI defaults come from the core
 
 exercise_app = typer.Typer(
     name="exercise",
@@ -77,19 +80,27 @@ def check_command(
     ),
     json_output: bool = typer.Option(False, "--json", help="Print one JSON object."),
     seed: int | None = typer.Option(None, "--seed", help="Fix the hidden cases (default: random)."),
-    timeout: float = typer.Option(10.0, "--timeout", min=0.1, help="Seconds per test."),
+    timeout: float = typer.Option(_LIMITS.timeout, "--timeout", min=0.1, help="Seconds per test."),
+    isolation: Isolation | None = typer.Option(
+        None,
+        "--isolation",
+        help="bwrap (sandbox) or process (no sandbox); default: bwrap when installed.",
+    ),
 ) -> None:
     """Run the hidden tests on FILE. Exit 0 iff every test passed, 1 otherwise."""
     from quizkit.exercises.catalog import get_exercise
-    from quizkit.exercises.sandbox import Limits, warm_up
+    from quizkit.exercises.sandbox import resolve_isolation
 
     get_exercise(name)  # unknown name: exit 2 before any work
-    warm_up()  # the fork server imports torch while this process does too
+    mode, notice = resolve_isolation(isolation)
+    if notice:
+        typer.echo(f"note: {notice}", err=True)
     from quizkit.exercises.notebook import check_file
     from quizkit.ui.console import make_console
     from quizkit.ui.exercise import render_json, render_result
 
-    result = check_file(name, file, seed=seed, limits=Limits(timeout=timeout))
+    limits = Limits(timeout=timeout)
+    result = check_file(name, file, seed=seed, limits=limits, isolation=mode)
     console = make_console()
     if json_output:
         render_json(console, result)

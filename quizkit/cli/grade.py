@@ -13,7 +13,10 @@ import typer
 
 from quizkit.cli.bank import BANK_DIRS, BANK_ONLY, open_bank
 from quizkit.errors import UsageError
+from quizkit.exercises.sandbox import Isolation, Limits
 from quizkit.grade.reports import ReportFormat
+
+_LIMITS = Limits()  # CLI defaults come from the core
 
 
 def _default_jobs() -> int:
@@ -51,7 +54,21 @@ def grade(
     ),
     seed: int | None = typer.Option(None, "--seed", help="Fix the hidden cases (default: random)."),
     timeout: float = typer.Option(
-        10.0, "--timeout", min=0.1, help="Seconds per test and per import."
+        _LIMITS.timeout, "--timeout", min=0.1, help="Seconds per test and per import."
+    ),
+    isolation: Isolation = typer.Option(
+        Isolation.BWRAP,
+        "--isolation",
+        help="bwrap: run student code in a bubblewrap sandbox; process: no sandbox (warned).",
+    ),
+    submission_budget: float = typer.Option(
+        _LIMITS.submission_budget,
+        "--submission-budget",
+        min=1.0,
+        help="Wall-clock seconds for all tests of one submission.",
+    ),
+    run_budget: float = typer.Option(
+        _LIMITS.run_budget, "--run-budget", min=1.0, help="Wall-clock seconds for the whole run."
     ),
     roster: Path | None = typer.Option(
         None,
@@ -82,14 +99,21 @@ def grade(
             f"--format {fmt.value} reports one submission, but {paths[0]} holds "
             f"{len(submissions)} answer sheets; grade them one at a time"
         )
-    from quizkit.exercises.sandbox import Limits
+    from quizkit.exercises.sandbox import resolve_isolation
     from quizkit.grade.reports import build_report
     from quizkit.grade.reports.summary import append_step_summary
     from quizkit.grade.run import grade_submissions
     from quizkit.ui.console import make_console
     from quizkit.ui.grade import grading_progress, render_run, render_written, text_report
 
-    limits = Limits(timeout=timeout, import_timeout=timeout)
+    if any(s.exercises for s in submissions):
+        isolation, _ = resolve_isolation(isolation)  # no bwrap: one line naming the package
+    limits = Limits(
+        timeout=timeout,
+        import_timeout=timeout,
+        submission_budget=submission_budget,
+        run_budget=run_budget,
+    )
     err = make_console(stderr=True)
     workers = jobs or _default_jobs()
     bank = open_bank(bank_dirs, bank_only)  # read only if an answer sheet is graded
@@ -103,6 +127,7 @@ def grade(
                 progress=progress,
                 allow_changed_bank=allow_changed_bank,
                 bank=bank,
+                isolation=isolation,
             )
     else:
         run = grade_submissions(
@@ -112,6 +137,7 @@ def grade(
             jobs=workers,
             allow_changed_bank=allow_changed_bank,
             bank=bank,
+            isolation=isolation,
         )
     run = attach_students(run, submissions, roster=class_list)
     console = make_console()

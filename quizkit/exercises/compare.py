@@ -6,6 +6,7 @@ element that differs, expected vs received, and the max abs/rel error over the w
 
 from __future__ import annotations
 
+import reprlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,12 +35,20 @@ def tolerance_for(dtype: torch.dtype, loose: bool = False) -> Tolerance:
     return FLOAT32
 
 
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = 80
+_REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = _REPR.maxset = 6
+_REPR.maxlevel = 3
+
+
 def describe_value(value: Any) -> str:
+    """At most 80 characters, at a cost bounded whatever ``value`` holds (a list repeating one
+    long string thousands of times is described from its first few items)."""
     if isinstance(value, torch.Tensor):
         return f"tensor of shape {tuple(value.shape)} and dtype {str(value.dtype)[6:]}"
     if isinstance(value, Opaque):
         return f"{value.type_name} {value.text}"
-    text = repr(value)
+    text = _REPR.repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
 
 

@@ -1,9 +1,14 @@
-"""Forbidden-call detection: a static scan of the source (grader side) and run-time tracing
+"""Forbidden-work detection: a static scan of the source (grader side) and run-time tracing
 (worker side) with ``TorchFunctionMode`` and ``TorchDispatchMode`` around every student call.
 
-An exercise forbids the PyTorch function it reimplements and its aliases, e.g. for conv2d
-``torch.nn.functional.conv2d``, ``torch.conv2d``, ``torch.nn.Conv2d`` and the aten op
-``aten::convolution`` that every route to a convolution ends in.
+Run time judges every aten op against an **allow-list** per exercise: :data:`BASE_OPS` (tensor
+creation, views and indexing, elementwise arithmetic and maths, reductions, matrix products,
+random draws) plus what the exercise adds, minus what it refuses. So an unlisted kernel — a
+private convolution (``torch._C._nn.*``), ``torch._safe_softmax``, a normalization or pooling
+kernel — is forbidden by default, whatever route reached it. Backward passes are judged by the
+refusals only (autograd emits ``*_backward`` ops for allowed forward ops too). An exercise also
+names the PyTorch functions it reimplements (``torch.nn.functional.conv2d``...) so the static
+scan and the function tracer can say which one was used.
 """
 
 from __future__ import annotations
@@ -17,17 +22,84 @@ from typing import Any
 MODULE_SCOPE = "<module>"
 
 
+def _ops(*lines: str) -> frozenset[str]:
+    """``aten::`` names from space-separated lines."""
+    return frozenset(f"aten::{n}" for line in lines for n in line.split())
+
+
+# Creation, copies, views, shapes, indexing: no computation of their own.
+TENSOR_OPS = _ops(
+    "empty empty_like empty_strided new_empty new_empty_strided zeros zeros_like ones",
+    "ones_like full full_like new_zeros new_ones new_full scalar_tensor arange linspace",
+    "logspace eye tril triu tril_indices triu_indices lift_fresh lift_fresh_copy",
+    "_to_copy to clone copy_ detach detach_ alias contiguous _unsafe_view view",
+    "view_as reshape _reshape_alias expand expand_as permute transpose t squeeze",
+    "squeeze_ unsqueeze unsqueeze_ flatten unflatten select slice narrow split",
+    "split_with_sizes unbind chunk cat stack hstack vstack flip roll repeat",
+    "repeat_interleave as_strided index index_select index_put index_put_",
+    "_index_put_impl_ gather scatter scatter_ scatter_add scatter_add_ masked_fill",
+    "masked_fill_ masked_select masked_scatter nonzero take where fill fill_ zero_",
+    "constant_pad_nd pad diagonal diag diag_embed movedim unfold resize_ set_",
+    "_local_scalar_dense item is_nonzero size stride numel broadcast_to",
+    "broadcast_tensors meshgrid sort argsort topk kthvalue searchsorted bucketize",
+    "tensor_split swapaxes swapdims expand_copy view_copy _conj _neg_view",
+    "_has_compatible_shallow_copy_type isin unique_consecutive _unique2 count_nonzero",
+)
+# Elementwise arithmetic, comparisons and maths (not neural-network kernels).
+POINTWISE_OPS = _ops(
+    "add add_ sub sub_ rsub mul mul_ div div_ neg neg_ reciprocal reciprocal_ pow",
+    "pow_ sqrt sqrt_ rsqrt rsqrt_ exp exp_ exp2 expm1 expm1_ log log_ log2 log10",
+    "log1p log1p_ abs abs_ sign sign_ sgn signbit clamp clamp_ clamp_min clamp_min_",
+    "clamp_max clamp_max_ clip minimum maximum fmin fmax floor floor_ ceil ceil_",
+    "round round_ trunc trunc_ frac remainder fmod floor_divide eq ne lt le gt ge",
+    "eq_ ne_ lt_ le_ gt_ ge_ logical_and logical_or logical_not logical_xor",
+    "bitwise_and bitwise_or bitwise_not bitwise_xor isnan isinf isfinite isposinf",
+    "isneginf nan_to_num nan_to_num_ sin cos tan asin acos atan atan2 sinh cosh tanh",
+    "tanh_ sigmoid sigmoid_ erf erfc erfinv lerp lerp_ addcmul addcmul_ addcdiv",
+    "addcdiv_ square copysign hypot xlogy logaddexp logaddexp2 true_divide",
+    "positive conj resolve_conj resolve_neg heaviside relu relu_",
+)
+# Reductions and scans.
+REDUCTION_OPS = _ops(
+    "sum mean amax amin max min aminmax argmax argmin prod var std var_mean std_mean",
+    "cumsum cumsum_ cumprod cummax cummin all any norm linalg_vector_norm median",
+    "nansum nanmean mode logcumsumexp diff dist",
+)
+# Matrix products.
+MATMUL_OPS = _ops(
+    "mm bmm matmul addmm addmm_ addmv addbmm baddbmm dot vdot mv outer ger einsum",
+    "tensordot kron inner",
+)
+# Random draws.
+RANDOM_OPS = _ops(
+    "rand rand_like randn randn_like randint randint_like randperm uniform_ normal_",
+    "normal bernoulli bernoulli_ exponential_ random_ multinomial",
+)
+BASE_OPS = TENSOR_OPS | POINTWISE_OPS | REDUCTION_OPS | MATMUL_OPS | RANDOM_OPS
+
+
 @dataclass(frozen=True)
 class ForbiddenSpec:
-    """What one exercise forbids."""
+    """What one exercise forbids.
+
+    At run time an aten op is allowed iff it is in :attr:`allowed` (``BASE_OPS`` plus
+    ``extra_ops``, minus ``aten``) — or ``any_op`` is set; in a backward pass only ``aten`` is
+    refused. ``names`` are the PyTorch functions the exercise reimplements (static scan and
+    function tracer)."""
 
     names: tuple[
         str, ...
     ] = ()  # fully qualified: "torch.nn.functional.conv2d", "torch.Tensor.relu"
-    aten: tuple[str, ...] = ()  # aten schema names: "aten::convolution"
+    aten: tuple[str, ...] = ()  # aten ops refused always: "aten::convolution"
     all_torch: bool = False  # pure-Python exercises: any torch call is forbidden
     # names forbidden only inside one API function/class: (("MySequential", ("torch.nn.Sequential",)),)
     per_function: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    extra_ops: tuple[str, ...] = ()  # aten ops this exercise may use beyond BASE_OPS
+    any_op: bool = False  # every aten op but ``aten`` is allowed (e.g. composing nn modules)
+
+    @property
+    def allowed(self) -> frozenset[str]:
+        return (BASE_OPS | frozenset(self.extra_ops)) - frozenset(self.aten)
 
     def names_for(self, scope: str) -> tuple[str, ...]:
         extra = [n for fn, names in self.per_function if fn == scope for n in names]
@@ -39,6 +111,7 @@ class ForbiddenSpec:
             "aten": list(self.aten),
             "all_torch": self.all_torch,
             "per_function": [[fn, list(names)] for fn, names in self.per_function],
+            "allowed": None if self.any_op else sorted(self.allowed),
         }
 
 
@@ -158,12 +231,18 @@ class Tracer:
     aten: frozenset[str] = frozenset()
     all_torch: bool = False
     hits: list[str] = field(default_factory=list)
+    allowed: frozenset[str] | None = None  # None: any op not in ``aten``
 
     @classmethod
     def from_wire(cls, wire: dict[str, Any]) -> Tracer:
         import torch
 
-        tracer = cls(aten=frozenset(wire.get("aten", ())), all_torch=bool(wire.get("all_torch")))
+        allowed = wire.get("allowed")
+        tracer = cls(
+            aten=frozenset(wire.get("aten", ())),
+            all_torch=bool(wire.get("all_torch")),
+            allowed=None if allowed is None else frozenset(allowed),
+        )
         scoped: list[tuple[str, str | None]] = [(n, None) for n in wire.get("names", ())]
         for fn, names in wire.get("per_function", ()):
             scoped += [(n, fn) for n in names]
@@ -198,7 +277,11 @@ class Tracer:
                     self.note(dotted)
 
     @contextmanager
-    def watch(self) -> Iterator[None]:
+    def watch(self, *, allow_list: bool = True) -> Iterator[None]:
+        """Trace torch calls while active. ``allow_list=False`` (importing the file) judges only
+        the forbidden names and kernels: code run at import computes nothing graded (a notebook's
+        demo cell, a student's own ``torch.allclose`` self-check), while every graded call is held
+        to the exercise's allow-list."""
         from torch.overrides import TorchFunctionMode
         from torch.utils._python_dispatch import TorchDispatchMode
 
@@ -227,10 +310,18 @@ class Tracer:
                 schema_name = func._schema.name
                 if schema_name in tracer.aten:
                     tracer.note(schema_name)
+                elif (
+                    allowed is not None
+                    and schema_name not in allowed
+                    and current_node() is None  # not autograd's backward
+                ):
+                    tracer.note(f"{schema_name} (not among the ops this exercise may use)")
                 return func(*args, **(kwargs or {}))
 
         import torch
 
+        allowed = tracer.allowed if allow_list else None
+        current_node = torch._C._current_autograd_node
         handlers = (
             FunctionWatch.__dict__["__torch_function__"],
             DispatchWatch.__dict__["__torch_dispatch__"],

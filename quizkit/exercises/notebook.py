@@ -28,6 +28,7 @@ import json
 import os
 import re
 import tempfile
+import uuid
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -38,7 +39,7 @@ from quizkit.errors import QuizkitError
 
 if TYPE_CHECKING:
     from quizkit.exercises.models import ExerciseResult
-    from quizkit.exercises.sandbox import Limits
+    from quizkit.exercises.sandbox import Isolation, Limits, Zone
 
 NOTEBOOK_SUFFIX = ".ipynb"
 CHECK_TAG = "quizkit-check"  # metadata tag of the cell that checks the notebook from inside
@@ -366,6 +367,31 @@ def is_notebook(path: Path) -> bool:
     return Path(path).suffix.lower() == NOTEBOOK_SUFFIX
 
 
+def module_name(path: Path) -> str:
+    """The file name a notebook's converted module has in a sandbox: ``<name>.ipynb.py``."""
+    return f"{Path(path).name}.py"
+
+
+def zone_files(paths: Iterable[Path], folder: str | Path) -> dict[str, Path]:
+    """A submission's files as a sandbox takes them: ``.py`` files as they are, each notebook
+    converted into ``folder`` as :func:`module_name` (an unreadable notebook is left out: its
+    check reports why)."""
+    files: dict[str, Path] = {}
+    for path in paths:
+        if not is_notebook(path) or path.is_symlink():
+            files[path.name] = path
+            continue
+        try:
+            notebook = notebook_source(path)
+        except NotebookError:
+            continue
+        module = Path(folder) / f"{uuid.uuid4().hex}" / module_name(path)
+        module.parent.mkdir()
+        module.write_text(notebook.source, encoding="utf-8")
+        files[module.name] = module
+    return files
+
+
 def check_file(
     name: str,
     path: Path,
@@ -373,17 +399,26 @@ def check_file(
     seed: int | None = None,
     limits: Limits | None = None,
     only: Iterable[str] | None = None,
+    zone: Zone | None = None,
+    isolation: Isolation | None = None,
+    deadline: float | None = None,
+    budget_reason: str = "",
 ) -> ExerciseResult:
     """:func:`quizkit.exercises.runner.check_exercise` for a ``.py`` file or a notebook.
 
     A notebook is converted by :func:`notebook_source`, written to a private temporary
     ``<name>.ipynb.py`` and checked like any ``.py`` file (same sandbox, same limits); line
-    references in the messages and output are mapped back to notebook cells. A notebook that
-    cannot be read raises ``ExerciseFileError`` (one line naming the file)."""
+    references in the messages and output are mapped back to notebook cells. With a ``zone``
+    (a submission's sandbox), the zone holds the converted module under that same name (see
+    :func:`zone_files`). A notebook that cannot be read raises ``ExerciseFileError`` (one line
+    naming the file)."""
     from quizkit.exercises.runner import ExerciseFileError, check_exercise, new_seed
 
+    sandbox: dict[str, Any] = {"zone": zone, "deadline": deadline, "budget_reason": budget_reason}
+    if isolation is not None:
+        sandbox["isolation"] = isolation
     if not is_notebook(path):
-        return check_exercise(name, path, seed=seed, limits=limits, only=only)
+        return check_exercise(name, path, seed=seed, limits=limits, only=only, **sandbox)
     try:
         notebook = notebook_source(path)
     except NotebookError as error:
@@ -391,11 +426,11 @@ def check_file(
     seed = new_seed() if seed is None else seed
     if notebook.syntax_error:
         return _every_test_errs(name, notebook.syntax_error, seed=seed, only=only)
-    filename = f"{Path(path).name}.py"
+    filename = module_name(path)
     with tempfile.TemporaryDirectory(prefix="quizkit-notebook-") as tmp:
         module = Path(tmp) / filename
         module.write_text(notebook.source, encoding="utf-8")
-        result = check_exercise(name, module, seed=seed, limits=limits, only=only)
+        result = check_exercise(name, module, seed=seed, limits=limits, only=only, **sandbox)
     return _mapped(result, notebook, filename)
 
 

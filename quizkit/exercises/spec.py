@@ -14,18 +14,18 @@ from typing import Any
 
 import torch
 
-from quizkit.exercises import protocol
 from quizkit.exercises.compare import Tolerance, compare, describe_value, tolerance_for
 from quizkit.exercises.forbidden import ForbiddenSpec
+from quizkit.exercises.protocol import CallReply, CallRequest, ErrorReply, Reply, Request
 
-Judge = Callable[[dict[str, Any]], "str | None"]
+Judge = Callable[[Reply], "str | None"]
 
 
 @dataclass(frozen=True)
 class Case:
     """One round trip to the worker and how to judge the reply."""
 
-    request: dict[str, Any]
+    request: Request
     judge: Judge
     inputs: str  # the input in words, shown when the case fails
     expect_error: bool = False  # the judge wants to see an exception reply
@@ -181,26 +181,26 @@ def call_case(
         {k: v.detach() if isinstance(v, torch.Tensor) else v for k, v in ref_kwargs.items()},
     )
     inputs = describe_args(names, args, kwargs) + (f" [{note}]" if note else "")
-    request = {
-        "op": "call",
-        "target": function,
-        "args": protocol.encode(list(args)),
-        "kwargs": protocol.encode(kwargs),
-        "grad_wrt": list(grad_wrt),
-        "upstream": protocol.encode(upstream),
-        "seed": rng.randint(0, 2**31),
-    }
+    request = CallRequest(
+        target=function,
+        args=list(args),
+        kwargs=kwargs,
+        grad_wrt=tuple(grad_wrt),
+        upstream=upstream,
+        seed=rng.randint(0, 2**31),
+    )
     grad_names = [names[k] if isinstance(k, int) else k for k in grad_wrt]
 
-    def judge(reply: dict[str, Any]) -> str | None:
-        received = protocol.decode(reply.get("value"))
-        problem = compare(received, expected, "output", tol)
+    def judge(reply: Reply) -> str | None:
+        if not isinstance(reply, CallReply):
+            return f"expected a result, received {type(reply).__name__}"
+        problem = compare(reply.value, expected, "output", tol)
         if problem:
             return problem
         if wrt:
-            if "grad_error" in reply:
-                return f"backward: {reply['grad_error']}"
-            grads = protocol.decode(reply.get("grads"))
+            if reply.grad_error:
+                return f"backward: {reply.grad_error}"
+            grads = reply.grads
             if not isinstance(grads, list) or len(grads) != len(expected_grads):
                 return "backward: no gradients came back"
             for gname, g, e in zip(grad_names, grads, expected_grads, strict=True):
@@ -217,13 +217,13 @@ def call_case(
 
 
 def _judge_args(
-    reply: dict[str, Any],
+    reply: CallReply,
     names: Sequence[str],
     originals: tuple[list[Any], dict[str, Any]],
     after: tuple[list[Any], dict[str, Any]],
 ) -> str | None:
-    got_args = protocol.decode(reply.get("args_after")) or []
-    got_kwargs = protocol.decode(reply.get("kwargs_after")) or {}
+    got_args = reply.args_after
+    got_kwargs = reply.kwargs_after
     pairs = [
         (names[i] if i < len(names) else f"arg{i}", originals[0][i], after[0][i], got)
         for i, got in enumerate(got_args[: len(after[0])])
@@ -248,25 +248,17 @@ def _same_tensor(a: torch.Tensor, b: torch.Tensor) -> bool:
     return bool(((a == b) | (a.isnan() & b.isnan())).all())
 
 
-def custom_case(
-    request: dict[str, Any], judge: Judge, inputs: str, *, expect_error: bool = False
-) -> Case:
+def custom_case(request: Request, judge: Judge, inputs: str, *, expect_error: bool = False) -> Case:
     return Case(request, judge, inputs, expect_error)
 
 
 def plain_request(
     rng: Rng, function: str, args: Sequence[Any], kwargs: dict[str, Any]
-) -> dict[str, Any]:
-    """A ``call`` request without gradients."""
-    return {
-        "op": "call",
-        "target": function,
-        "args": protocol.encode(list(args)),
-        "kwargs": protocol.encode(dict(kwargs)),
-        "grad_wrt": [],
-        "upstream": [],
-        "seed": rng.randint(0, 2**31),
-    }
+) -> CallRequest:
+    """A call request without gradients."""
+    return CallRequest(
+        target=function, args=list(args), kwargs=dict(kwargs), seed=rng.randint(0, 2**31)
+    )
 
 
 def value_case(
@@ -287,19 +279,21 @@ def value_case(
         expected, raises = None, True
     inputs = describe_args(names, args, kwargs)
 
-    def judge(reply: dict[str, Any]) -> str | None:
+    def judge(reply: Reply) -> str | None:
         if raises:
-            error = reply.get("error")
-            if error is None:
-                got = protocol.decode(reply.get("value"))
+            if not isinstance(reply, ErrorReply):
+                got = reply.value if isinstance(reply, CallReply) else None
                 return f"expected ValueError to be raised, received {describe_value(got)}"
-            if "ValueError" not in error.get("mro", []):
-                return f"expected ValueError, but {error.get('type')} was raised: {error.get('message')}"
+            if "ValueError" not in reply.error.mro:
+                e = reply.error
+                return f"expected ValueError, but {e.type} was raised: {e.message}"
             return None
-        if "error" in reply:
-            e = reply["error"]
-            return f"raised {e.get('type')}: {e.get('message')} (expected {expected!r})"
-        received = protocol.decode(reply.get("value"))
+        if isinstance(reply, ErrorReply):
+            e = reply.error
+            return f"raised {e.type}: {e.message} (expected {expected!r})"
+        if not isinstance(reply, CallReply):
+            return f"expected a result, received {type(reply).__name__}"
+        received = reply.value
         if isinstance(expected, tuple) and isinstance(received, list):
             received = tuple(received)
         return compare(received, expected, "output")

@@ -71,8 +71,9 @@ class SubmissionResult(BaseModel):
             return False
         return not self.errors and all(e.passed for e in self.exercises)
 
-    def to_json_dict(self, seed: int) -> dict[str, object]:
-        """The ``grade --format json`` object: ``exercise check --json`` objects inside."""
+    def to_json_dict(self, seed: int, warnings: list[str] | None = None) -> dict[str, object]:
+        """The ``grade --format json`` object: ``exercise check --json`` objects inside, and
+        ``warnings``: the run's (e.g. no sandbox was used), then this submission's own."""
         return {
             "submission": self.submission,
             "kind": self.kind.value,
@@ -83,7 +84,7 @@ class SubmissionResult(BaseModel):
             "max_score": self.max_score,
             "seed": seed,
             "errors": list(self.errors),
-            "warnings": list(self.warnings),
+            "warnings": [*(warnings or []), *self.warnings],
             "exercises": [e.to_json_dict() for e in self.exercises],
         }
 
@@ -97,6 +98,10 @@ class GradeRun(BaseModel):
     started: datetime = Field(
         default_factory=lambda: datetime.now(timezone.utc).replace(microsecond=0),
         description="When the run started (UTC).",
+    )
+    isolation: str = Field(default="bwrap", description="How student code was isolated.")
+    warnings: list[str] = Field(
+        default_factory=list, description="Shown in every report (e.g. no sandbox was used)."
     )
 
     @property

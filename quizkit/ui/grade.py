@@ -44,6 +44,8 @@ def render_run(console: Console, run: GradeRun) -> None:
         f"{verdict}: {passed}/{total} submission(s) passed every test in {run.seconds:.1f} s; "
         f"reproduce with --seed {run.seed}"
     )
+    for warning in run.warnings:  # e.g. graded without a sandbox
+        console.print(f"[bold yellow]warning:[/] {escape(warning)}")
 
 
 def _render_submission(console: Console, sub: SubmissionResult) -> None:

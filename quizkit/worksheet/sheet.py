@@ -170,6 +170,7 @@ def read_answer_sheet(path: Path) -> AnswerSheet:
         raise AnswerSheetError(f"{where}: too large for an answer sheet ({len(data)} bytes)")
     try:
         text = data.decode("utf-8")
+        _refuse_aliases(text, where)
         root = yaml.compose(text, Loader=_Loader)
     except UnicodeDecodeError:
         raise AnswerSheetError(f"{where}: not UTF-8 text") from None
@@ -179,6 +180,17 @@ def read_answer_sheet(path: Path) -> AnswerSheet:
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise AnswerSheetError(f"{where}{line}: not valid YAML: {problem}") from None
     return _Reader(where).sheet(path, root)
+
+
+def _refuse_aliases(text: str, where: str) -> None:
+    """An answer sheet never needs YAML anchors or aliases, and a few aliases of aliases expand
+    to gigabytes when walked: refused, naming the line."""
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            line = event.start_mark.line + 1 if event.start_mark is not None else 0
+            raise AnswerSheetError(
+                f"{where}:{line}: YAML anchors and aliases are not allowed in an answer sheet"
+            )
 
 
 class _Reader:

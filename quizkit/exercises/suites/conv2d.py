@@ -121,6 +121,7 @@ FORBIDDEN = ForbiddenSpec(
         "aten::_slow_conv2d_forward",
         "aten::thnn_conv2d",
     ),
+    extra_ops=("aten::im2col",),  # F.unfold: the patches, not the convolution
 )
 
 SUITE = Suite(

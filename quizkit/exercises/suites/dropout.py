@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import torch
 import torch.nn.functional as F
 
-from quizkit.exercises import protocol
 from quizkit.exercises.catalog import get_exercise
 from quizkit.exercises.compare import compare
 from quizkit.exercises.forbidden import ForbiddenSpec
+from quizkit.exercises.protocol import CallReply, Reply
 from quizkit.exercises.spec import Case, Rng, Suite, call_case, custom_case, plain_request
 from quizkit.exercises.suites._common import DTYPES, test
 
@@ -36,10 +37,12 @@ def _nonzero_input(rng: Rng, *shape: int, dtype: Any = torch.float64) -> torch.T
     return x * sign
 
 
-def _judge_mask(x: torch.Tensor, p: float, reply: dict[str, Any]) -> str | None:
+def _judge_mask(x: torch.Tensor, p: float, reply: Reply) -> str | None:
     """Survivors equal x / (1 - p); the zero fraction and the both-zero fraction of disjoint
     pairs are within the Hoeffding margin of p and p²."""
-    out = protocol.decode(reply.get("value"))
+    if not isinstance(reply, CallReply):
+        return f"expected a result, received {type(reply).__name__}"
+    out = reply.value
     if not isinstance(out, torch.Tensor) or out.shape != x.shape or out.dtype != x.dtype:
         return compare(out, x, "output")  # reports the shape/dtype/type problem
     kept = out != 0
@@ -69,7 +72,7 @@ def statistics(rng: Rng) -> Iterator[Case]:
         x = _nonzero_input(rng, 200, 250, dtype=DTYPES[i % 2])
         request = plain_request(rng, "dropout", [x], {"p": p})
 
-        def judge(reply: dict[str, Any], x: torch.Tensor = x, p: float = p) -> str | None:
+        def judge(reply: Reply, x: torch.Tensor = x, p: float = p) -> str | None:
             return _judge_mask(x, p, reply)
 
         yield custom_case(request, judge, f"input=tensor(200, 250), p={p}")
@@ -90,8 +93,8 @@ def fresh_mask(rng: Rng) -> Iterator[Case]:
     x = _nonzero_input(rng, 64, 64)
     first: list[torch.Tensor] = []
 
-    def judge(reply: dict[str, Any]) -> str | None:
-        out = protocol.decode(reply.get("value"))
+    def judge(reply: Reply) -> str | None:
+        out = reply.value if isinstance(reply, CallReply) else None
         if not isinstance(out, torch.Tensor) or out.shape != x.shape:
             return compare(out, x, "output")
         mask = out != 0
@@ -133,17 +136,18 @@ def gradient(rng: Rng) -> Iterator[Case]:
     for p in (0.3, 0.6):
         x = _nonzero_input(rng, 30, 40)
         upstream = rng.randn(30, 40)
-        request = plain_request(rng, "dropout", [x], {"p": p})
-        request.update(grad_wrt=[0], upstream=protocol.encode([upstream]))
+        request = replace(
+            plain_request(rng, "dropout", [x], {"p": p}), grad_wrt=(0,), upstream=[upstream]
+        )
 
-        def judge(reply: dict[str, Any], x: Any = x, p: float = p, g: Any = upstream) -> str | None:
+        def judge(reply: Reply, x: Any = x, p: float = p, g: Any = upstream) -> str | None:
             problem = _judge_mask(x, p, reply)
-            if problem:
+            if problem or not isinstance(reply, CallReply):
                 return problem
-            if "grad_error" in reply:
-                return f"backward: {reply['grad_error']}"
-            grads = protocol.decode(reply.get("grads"))
-            out = protocol.decode(reply.get("value"))
+            if reply.grad_error:
+                return f"backward: {reply.grad_error}"
+            grads = reply.grads
+            out = reply.value
             expected = torch.where(out != 0, g / (1 - p), torch.zeros_like(g))
             got = grads[0] if isinstance(grads, list) and grads else None
             return compare(got, expected, "gradient of input")

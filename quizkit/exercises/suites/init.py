@@ -15,10 +15,10 @@ from typing import Any
 import torch
 from torch.nn.init import _calculate_fan_in_and_fan_out
 
-from quizkit.exercises import protocol
 from quizkit.exercises.catalog import get_exercise
 from quizkit.exercises.compare import compare
 from quizkit.exercises.forbidden import ForbiddenSpec
+from quizkit.exercises.protocol import CallReply, Reply
 from quizkit.exercises.spec import Case, HiddenTest, Rng, Suite, custom_case, plain_request
 from quizkit.exercises.suites._common import DTYPES, test
 
@@ -42,16 +42,16 @@ def _scale(kind: str, shape: tuple[int, ...], gain: float) -> float:
     return std * math.sqrt(3.0) if kind == "uniform" else std
 
 
-def _judge(
-    kind: str, shape: tuple[int, ...], dtype: Any, gain: float, reply: dict[str, Any]
-) -> str | None:
-    out = protocol.decode(reply.get("value"))
+def _judge(kind: str, shape: tuple[int, ...], dtype: Any, gain: float, reply: Reply) -> str | None:
+    if not isinstance(reply, CallReply):
+        return f"expected a result, received {type(reply).__name__}"
+    out = reply.value
     template = torch.zeros(shape, dtype=dtype)
     if not isinstance(out, torch.Tensor) or out.shape != template.shape or out.dtype != dtype:
         return compare(out, template, "output")
-    if 0 not in (reply.get("same_object") or []):
+    if 0 not in reply.same_object:
         return "must fill the tensor in place and return that same tensor"
-    after = protocol.decode(reply.get("args_after"))
+    after = reply.args_after
     if not isinstance(after, list) or not after or not torch.equal(after[0], out):
         return "the argument was not filled in place (its values differ from the returned tensor)"
     scale = _scale(kind, shape, gain)
@@ -77,7 +77,7 @@ def _tests(function: str, kind: str) -> list[HiddenTest]:
         kwargs = {} if gain is None else {"gain": gain}
         request = plain_request(rng, function, [torch.full(shape, 7.0, dtype=dtype)], kwargs)
 
-        def judge(reply: dict[str, Any]) -> str | None:
+        def judge(reply: Reply) -> str | None:
             return _judge(kind, shape, dtype, 1.0 if gain is None else gain, reply)
 
         return custom_case(request, judge, f"tensor{shape} {str(dtype)[6:]}, gain={gain or 1.0}")

@@ -9,16 +9,16 @@ from typing import Any
 
 import torch
 
-from quizkit.exercises import protocol
 from quizkit.exercises.catalog import get_exercise
 from quizkit.exercises.compare import FLOAT64_LOOSE, compare
 from quizkit.exercises.forbidden import ForbiddenSpec
+from quizkit.exercises.protocol import ChainCall, ChainReply, ChainRequest, Reply, ref
 from quizkit.exercises.spec import Case, Rng, Suite, custom_case
 from quizkit.exercises.suites._common import test
 
 
 def _ref(i: int, j: int) -> dict[str, Any]:
-    return {protocol.REF_KEY: [i, j]}
+    return ref(i, j)
 
 
 def sgd_truth(param: torch.Tensor, grads: list[torch.Tensor], **hp: Any) -> list[tuple[Any, Any]]:
@@ -57,18 +57,12 @@ def _sgd_case(rng: Rng, hp: dict[str, Any], steps: int) -> Case:
         p_in: Any = param if k == 0 else _ref(k - 1, 0)
         b_in: Any = None if k == 0 else _ref(k - 1, 1)
         kwargs = {"lr": hp["lr"], **{n: v for n, v in hp.items() if n != "lr"}}
-        calls.append(
-            {
-                "target": "sgd_step",
-                "args": protocol.encode([p_in, g, b_in]),
-                "kwargs": protocol.encode(kwargs),
-            }
-        )
-    request = {"op": "chain", "calls": calls, "seed": rng.randint(0, 2**31)}
+        calls.append(ChainCall("sgd_step", [p_in, g, b_in], kwargs))
+    request = ChainRequest(calls=tuple(calls), seed=rng.randint(0, 2**31))
     with_buffer = hp.get("momentum", 0.0) != 0.0
 
-    def judge(reply: dict[str, Any]) -> str | None:
-        got = protocol.decode(reply.get("value"))
+    def judge(reply: Reply) -> str | None:
+        got = reply.values if isinstance(reply, ChainReply) else None
         if not isinstance(got, list) or len(got) != steps:
             return "sgd_step did not return (new_param, new_momentum_buffer) at every step"
         for k, (e, r) in enumerate(zip(expected, got, strict=True)):
@@ -98,17 +92,11 @@ def _adam_case(rng: Rng, hp: dict[str, Any], steps: int) -> Case:
             state: list[Any] = [param, g, torch.zeros_like(param), torch.zeros_like(param)]
         else:
             state = [_ref(k - 1, 0), g, _ref(k - 1, 1), _ref(k - 1, 2)]
-        calls.append(
-            {
-                "target": "adam_step",
-                "args": protocol.encode([*state, k + 1]),
-                "kwargs": protocol.encode(hp),
-            }
-        )
-    request = {"op": "chain", "calls": calls, "seed": rng.randint(0, 2**31)}
+        calls.append(ChainCall("adam_step", [*state, k + 1], dict(hp)))
+    request = ChainRequest(calls=tuple(calls), seed=rng.randint(0, 2**31))
 
-    def judge(reply: dict[str, Any]) -> str | None:
-        got = protocol.decode(reply.get("value"))
+    def judge(reply: Reply) -> str | None:
+        got = reply.values if isinstance(reply, ChainReply) else None
         if not isinstance(got, list) or len(got) != steps:
             return "adam_step did not return (new_param, new_exp_avg, new_exp_avg_sq) every step"
         for k, (e, r) in enumerate(zip(expected, got, strict=True)):

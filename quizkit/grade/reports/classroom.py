@@ -54,6 +54,17 @@ def classroom_report(run: GradeRun) -> str:
                 "execution_time": "0s",
             }
         )
+    for warning in run.warnings:  # e.g. graded without a sandbox
+        tests.append(
+            {
+                "name": "warning",
+                "status": "pass",
+                "score": 0,
+                "message": warning,
+                "line_no": 0,
+                "execution_time": "0s",
+            }
+        )
     status = "error" if sub.errors else ("pass" if sub.passed else "fail")
     report = {
         "version": 1,

@@ -97,7 +97,7 @@ def csv_report(run: GradeRun) -> str:
                 _number(sub.score) if graded else "",
                 _number(sub.max_score) if graded else "",
                 _status(sub),
-                cell(" | ".join([*sub.errors, *sub.warnings])),
+                cell(" | ".join([*sub.errors, *run.warnings, *sub.warnings])),
             ]
         )
     return buffer.getvalue()

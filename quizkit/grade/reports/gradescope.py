@@ -45,7 +45,7 @@ def gradescope_report(run: GradeRun) -> str:
     summary = []
     if sub.name or sub.student_id:
         summary.append(f"student: {sub.name} ({sub.student_id})")
-    summary += [f"warning: {w}" for w in sub.warnings]
+    summary += [f"warning: {w}" for w in [*run.warnings, *sub.warnings]]
     summary += [f"seed {run.seed}"]
     summary += [f"{r.exercise}: {r.score:g}/{r.max_score:g}" for r in sub.exercises]
     report = {

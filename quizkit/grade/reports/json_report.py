@@ -14,5 +14,6 @@ from quizkit.grade.models import GradeRun
 
 def json_report(run: GradeRun) -> str:
     return "".join(
-        json.dumps(s.to_json_dict(run.seed), ensure_ascii=True) + "\n" for s in run.submissions
+        json.dumps(s.to_json_dict(run.seed, run.warnings), ensure_ascii=True) + "\n"
+        for s in run.submissions
     )

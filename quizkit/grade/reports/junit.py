@@ -92,7 +92,7 @@ class _Context:
             ("seed", str(self.run.seed)),
         ):
             ET.SubElement(props, "property", name=key, value=_attribute(value))
-        for warning in sub.warnings:
+        for warning in [*self.run.warnings, *sub.warnings]:  # e.g. graded without a sandbox
             ET.SubElement(props, "property", name="warning", value=_attribute(warning))
         return suite
 

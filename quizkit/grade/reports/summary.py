@@ -32,6 +32,7 @@ def markdown_summary(run: GradeRun) -> str:
         "",
         f"seed {run.seed}, {len(run.graded)} submission(s), {run.seconds:.1f} s",
         "",
+        *(f"> **warning:** {md_escape(w, 1000)}\n" for w in run.warnings),
         "| student | exercise | points | tests passed | |",
         "|---|---|---:|---:|---|",
     ]
