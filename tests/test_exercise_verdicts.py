@@ -180,6 +180,62 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
 """,
         ("layer_norm_is_stable_when_the_mean_dwarfs_the_spread",),
     ),
+    Variant(
+        "linear",
+        "linear_broadcast_sum",
+        """
+def linear(x, weight, bias=None):
+    out = (x.unsqueeze(-2) * weight).sum(-1)
+    if bias is not None:
+        out = bias + out
+    return out
+""",
+        ("linear_on_unnormalized_features_is_judged_by_its_rounding_bound",),
+    ),
+    Variant(
+        "linear",
+        "linear_rowwise_loop",
+        """
+def linear(x, weight, bias=None):
+    cols = [(x * weight[j]).sum(dim=-1) for j in range(weight.shape[0])]
+    out = torch.stack(cols, dim=-1)
+    if bias is not None:
+        out = out + bias
+    return out
+""",
+        ("linear_on_unnormalized_features_is_judged_by_its_rounding_bound",),
+    ),
+    Variant(
+        "batch_norm",
+        "batch_norm_rsqrt",
+        """
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
+               momentum=0.1, eps=1e-5):
+    dims = [0] + list(range(2, input.dim()))
+    shape = [1, input.shape[1]] + [1] * (input.dim() - 2)
+    n = input.numel() // input.shape[1]
+    if training:
+        mean = input.sum(dim=dims) / n
+        c = input - mean.reshape(shape)
+        var = (c * c).sum(dim=dims) / n
+        with torch.no_grad():
+            running_mean.copy_(running_mean + momentum * (mean.detach() - running_mean))
+            running_var.copy_(running_var + momentum * (var.detach() * n / (n - 1) - running_var))
+    else:
+        mean, var = running_mean, running_var
+    scale = torch.rsqrt(var + eps)
+    out = (input - mean.reshape(shape)) * scale.reshape(shape)
+    if weight is not None:
+        out = out * weight.reshape(shape)
+    if bias is not None:
+        out = out + bias.reshape(shape)
+    return out
+""",
+        (
+            "batch_norm_is_stable_when_the_mean_dwarfs_the_spread",
+            "batch_norm_training_updates_running_stats_in_place_with_unbiased_var",
+        ),
+    ),
 ]
 
 MUTANTS = [
@@ -312,6 +368,44 @@ def gru_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     return (1 - z) * n + z * hx
 """,
         ("gru_cell_gradients_are_finite_with_saturated_gates",),
+    ),
+    Variant(
+        "linear",
+        "linear_half_precision",
+        """
+def linear(x, weight, bias=None):
+    out = (x.half() @ weight.half().t()).to(x.dtype)
+    if bias is not None:
+        out = out + bias
+    return out
+""",
+        ("linear_on_unnormalized_features_is_judged_by_its_rounding_bound",),
+    ),
+    Variant(
+        "batch_norm",
+        "batch_norm_one_pass_variance",
+        """
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
+               momentum=0.1, eps=1e-5):
+    dims = [0] + list(range(2, input.dim()))
+    shape = [1, input.shape[1]] + [1] * (input.dim() - 2)
+    if training:
+        mean = input.mean(dim=dims)
+        var = (input * input).mean(dim=dims) - mean * mean
+        n = input.numel() // input.shape[1]
+        with torch.no_grad():
+            running_mean.mul_(1 - momentum).add_(momentum * mean.detach())
+            running_var.mul_(1 - momentum).add_(momentum * var.detach() * n / (n - 1))
+    else:
+        mean, var = running_mean, running_var
+    out = (input - mean.reshape(shape)) / torch.sqrt(var.reshape(shape) + eps)
+    if weight is not None:
+        out = out * weight.reshape(shape)
+    if bias is not None:
+        out = out + bias.reshape(shape)
+    return out
+""",
+        ("batch_norm_is_stable_when_the_mean_dwarfs_the_spread",),
     ),
 ]
 
