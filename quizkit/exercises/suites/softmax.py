@@ -37,7 +37,7 @@ def _tests(function: str) -> list[HiddenTest]:
 
     def large_logits(rng: Rng, dtype: torch.dtype) -> Iterator[tuple[torch.Tensor, int]]:
         """Rows shifted by +1000 and -1000, and a row with one logit at 1e4 (the others'
-        probabilities underflow to exactly 0); along dim 1, then transposed along dim 0."""
+        probabilities underflow to exactly 0); along dim 1 or transposed along dim 0."""
         for kind in range(3):
             x = rng.randn(2, 5, dtype=torch.float64, scale=1.0)
             if kind == 0:
@@ -46,8 +46,10 @@ def _tests(function: str) -> list[HiddenTest]:
                 x -= 1000.0
             else:
                 x[:, rng.randint(0, 4)] = 1e4
-            yield x.to(dtype), 1
-            yield x.to(dtype).t().contiguous(), 0
+            if kind != 1:
+                yield x.to(dtype), 1
+            if kind != 0:
+                yield x.to(dtype).t().contiguous(), 0
 
     @test(f"{function}_does_not_overflow_for_large_logits", function, function, 1.0)
     def large(rng: Rng) -> Iterator[Case]:
