@@ -28,12 +28,6 @@ FLOAT32 = Tolerance(rtol=1e-4, atol=1e-5)
 FLOAT64_LOOSE = Tolerance(rtol=1e-6, atol=1e-8)
 
 
-def tolerance_for(dtype: torch.dtype, loose: bool = False) -> Tolerance:
-    if dtype == torch.float64:
-        return FLOAT64_LOOSE if loose else FLOAT64
-    return FLOAT32
-
-
 # Rounding steps a stable implementation may take between the inputs and one output element,
 # each contributing up to one unit roundoff of the magnitude it works at.
 CONDITION_ULPS = 16.0
@@ -50,13 +44,20 @@ def condition_aware(
     ``magnitude`` is what the suite knows about the conditioning of its inputs: ``max |x|`` for
     a shift-invariant function such as ``log_softmax`` (``x - m - log Σ exp(x - m)`` and
     ``x - (m + log Σ exp(x - m))`` differ by rounding at ``|x|``), ``Σ_i |a_i b_i|`` for a sum
-    of products (the bound ``|fl(Σ a_i b_i) - Σ a_i b_i| <= γ_n Σ |a_i b_i|``, ``γ_n ≈ n eps``,
-    with ``ulps >= n``), ``max |x - mean| / std`` for a normalization. Implementations that
-    merely order their operations differently pass; an unstable formula, whose error grows
-    with ``magnitude`` times a large factor (``E[x²] - E[x]²``), still fails."""
+    of products (rigorously ``|fl(Σ a_i b_i) - Σ a_i b_i| <= γ_n Σ |a_i b_i|``, ``γ_n ≈ n eps``;
+    for random data the error grows like ``sqrt(n) eps``, so ``ulps = c sqrt(n)``),
+    ``max |x| / std`` for a normalization. Implementations that merely order their operations
+    differently pass; an unstable formula, whose error grows with ``magnitude`` times a large
+    factor (``E[x²] - E[x]²``), still fails."""
     base = tolerance_for(dtype, loose)
     eps = torch.finfo(dtype).eps if dtype.is_floating_point else 0.0
     return Tolerance(rtol=base.rtol, atol=base.atol + ulps * eps * abs(magnitude))
+
+
+def tolerance_for(dtype: torch.dtype, loose: bool = False) -> Tolerance:
+    if dtype == torch.float64:
+        return FLOAT64_LOOSE if loose else FLOAT64
+    return FLOAT32
 
 
 def describe_value(value: Any) -> str:
