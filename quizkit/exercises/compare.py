@@ -29,6 +29,32 @@ FLOAT32 = Tolerance(rtol=1e-4, atol=1e-5)
 FLOAT64_LOOSE = Tolerance(rtol=1e-6, atol=1e-8)
 
 
+# Rounding steps a stable implementation may take between the inputs and one output element,
+# each contributing up to one unit roundoff of the magnitude it works at.
+CONDITION_ULPS = 16.0
+
+
+def condition_aware(
+    dtype: torch.dtype, magnitude: float, *, loose: bool = False, ulps: float = CONDITION_ULPS
+) -> Tolerance:
+    """The usual tolerance of ``dtype`` plus the forward error a backward-stable algorithm is
+    allowed when its intermediate values reach ``magnitude``:
+
+    ``atol = atol(dtype) + ulps * eps(dtype) * magnitude``
+
+    ``magnitude`` is what the suite knows about the conditioning of its inputs: ``max |x|`` for
+    a shift-invariant function such as ``log_softmax`` (``x - m - log Σ exp(x - m)`` and
+    ``x - (m + log Σ exp(x - m))`` differ by rounding at ``|x|``), ``Σ_i |a_i b_i|`` for a sum
+    of products (rigorously ``|fl(Σ a_i b_i) - Σ a_i b_i| <= γ_n Σ |a_i b_i|``, ``γ_n ≈ n eps``;
+    for random data the error grows like ``sqrt(n) eps``, so ``ulps = c sqrt(n)``),
+    ``max |x| / std`` for a normalization. Implementations that merely order their operations
+    differently pass; an unstable formula, whose error grows with ``magnitude`` times a large
+    factor (``E[x²] - E[x]²``), still fails."""
+    base = tolerance_for(dtype, loose)
+    eps = torch.finfo(dtype).eps if dtype.is_floating_point else 0.0
+    return Tolerance(rtol=base.rtol, atol=base.atol + ulps * eps * abs(magnitude))
+
+
 def tolerance_for(dtype: torch.dtype, loose: bool = False) -> Tolerance:
     if dtype == torch.float64:
         return FLOAT64_LOOSE if loose else FLOAT64
@@ -124,7 +150,9 @@ def _compare_tensor(
     element = f"{where}[{', '.join(map(str, index))}]" if index else where
     e_val, r_val = expected[index].item(), received[index].item()
     message = f"{element}: expected {_fmt(e_val)}, received {_fmt(r_val)}"
+    hint = ""
     if expected.is_floating_point():
+        hint = _nonfinite_hint(received, expected, bad, where)
         r64, e64 = received.double(), expected.double()
         finite = e64.isfinite() & r64.isfinite()
         if bool(finite.any()):
@@ -137,6 +165,29 @@ def _compare_tensor(
         else:
             message += " ("
         message += f"{count} of {expected.numel()} elements differ)"
+        message += hint
     else:
         message += f" ({count} of {expected.numel()} elements differ)"
     return message
+
+
+def _nonfinite_hint(
+    received: torch.Tensor, expected: torch.Tensor, bad: torch.Tensor, where: str
+) -> str:
+    """Why a value is nan/inf where the truth is finite, named after the classic cause."""
+    wrong = bad & expected.isfinite() & ~received.isfinite()
+    if not bool(wrong.any()):
+        return ""
+    index = tuple(int(i) for i in wrong.nonzero()[0])
+    element = f"{where}[{', '.join(map(str, index))}]" if index else where
+    what = "nan" if bool(received[index].isnan()) else "inf"
+    if where.startswith("gradient"):
+        return (
+            f"; {element} is {what} where the true gradient is finite: a torch.where (or mask) "
+            "branch that overflows (exp, log of 0, division by 0) still back-propagates, and "
+            "0 * inf = nan; clamp the input of the branch that is not taken"
+        )
+    return (
+        f"; {element} is {what} where the true value is finite: an intermediate overflowed "
+        "(exp of a large number, log of 0, division by 0)"
+    )

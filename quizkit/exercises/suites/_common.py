@@ -10,6 +10,9 @@ import torch
 from quizkit.exercises.spec import Case, HiddenTest, Rng, call_case
 
 DTYPES = (torch.float64, torch.float32)
+# Past exp's overflow in float32 (88.7) and float64 (709.8); at most 6 values, so a failing
+# case prints every one of them.
+GRAD_EXTREMES = (-1000.0, -100.0, -50.0, 50.0, 100.0, 1000.0)
 
 
 def random_shape(rng: Rng, min_dims: int = 0, max_dims: int = 4, high: int = 7) -> tuple[int, ...]:
@@ -50,10 +53,13 @@ def elementwise_tests(
         1e4,
         1e30,
     ),
+    grad_extremes: Sequence[float] = GRAD_EXTREMES,
     points: float = 1.0,
 ) -> list[HiddenTest]:
     """Forward on random shapes (float64 and float32, non-default arguments), forward on extreme
-    magnitudes, and gradients away from the kinks listed (where the function has no derivative)."""
+    magnitudes, gradients away from the kinks listed (where the function has no derivative), and
+    gradients at extreme inputs, where the function and its derivative are finite but a masked
+    branch (``torch.where(x > 0, x, exp(x) - 1)``) overflows and back-propagates ``0 * inf``."""
     group = function
 
     @test(f"{function}_matches_torch_on_random_shapes", function, group, points)
@@ -79,4 +85,11 @@ def elementwise_tests(
             kwargs = sample_kwargs(rng) if i else {}
             yield call_case(rng, function, reference, ["x"], [x], kwargs, grad_wrt=[0])
 
-    return [forward, extreme, gradient]
+    @test(f"{function}_gradient_is_finite_at_extreme_inputs", function, group, points)
+    def gradient_extreme(rng: Rng) -> Iterator[Case]:
+        for dtype in DTYPES:
+            x = rng.away_from(torch.tensor(grad_extremes, dtype=dtype), kinks, 1e-3)
+            kwargs = sample_kwargs(rng)
+            yield call_case(rng, function, reference, ["x"], [x], kwargs, grad_wrt=[0])
+
+    return [forward, extreme, gradient, gradient_extreme]

@@ -9,6 +9,7 @@ import torch
 import torch.nn.functional as F
 
 from quizkit.exercises.catalog import get_exercise
+from quizkit.exercises.compare import condition_aware
 from quizkit.exercises.forbidden import ForbiddenSpec
 from quizkit.exercises.spec import Case, Rng, Suite, call_case
 from quizkit.exercises.suites._common import DTYPES, test
@@ -89,6 +90,46 @@ def edges(rng: Rng) -> Iterator[Case]:
     yield call_case(rng, "batch_norm", F.batch_norm, NAMES, args, {"training": True, "eps": 0.1})
 
 
+def _batch_norm64(
+    input: torch.Tensor,
+    running_mean: torch.Tensor,
+    running_var: torch.Tensor,
+    weight: Any = None,
+    bias: Any = None,
+    training: bool = False,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> torch.Tensor:
+    """The truth in float64 (running statistics included), rounded once to the input's dtype."""
+    mean64, var64 = running_mean.double().clone(), running_var.double().clone()
+    w = None if weight is None else weight.double()
+    b = None if bias is None else bias.double()
+    out = F.batch_norm(input.double(), mean64, var64, w, b, training, momentum, eps)
+    with torch.no_grad():
+        running_mean.copy_(mean64)
+        running_var.copy_(var64)
+    return out.to(input.dtype)
+
+
+@test("batch_norm_is_stable_when_the_mean_dwarfs_the_spread", "batch_norm", "training", 1.0)
+def large_mean(rng: Rng) -> Iterator[Case]:
+    """Channels at 1e3 (float32) or 1e7 (float64) with unit spread: ``E[x²] - E[x]²`` loses
+    the variance, ``E[(x - mean)²]`` keeps it; the tolerance grows with ``max|x| / std``, the
+    factor by which centering amplifies the rounding of ``x`` (see layer_norm)."""
+    for dtype, offset in ((torch.float32, 1e3), (torch.float64, 1e7)):
+        n, c = rng.randint(8, 16), rng.randint(2, 4)
+        x = rng.randn(n, c, 3) + offset * torch.where(torch.arange(c) % 2 == 0, 1.0, -1.0)[
+            :, None
+        ].to(torch.float64)
+        x = x.to(dtype)
+        spread = float(x.double().transpose(0, 1).reshape(c, -1).std(dim=1).min())
+        tol = condition_aware(dtype, float(x.double().abs().max()) / spread, loose=True)
+        args = [x, torch.zeros(c, dtype=dtype), torch.ones(c, dtype=dtype)]
+        yield call_case(
+            rng, "batch_norm", _batch_norm64, NAMES, args, {"training": True}, grad_wrt=[0], tol=tol
+        )
+
+
 @test("batch_norm_gradients_match_autograd", "batch_norm", "gradients", 3.0)
 def gradients(rng: Rng) -> Iterator[Case]:
     for i in range(4):
@@ -134,5 +175,5 @@ SUITE = Suite(
     name="batch_norm",
     api=get_exercise("batch_norm").api,
     forbidden=FORBIDDEN,
-    tests=(eval_mode, train_mode, running, edges, gradients),
+    tests=(eval_mode, train_mode, running, edges, large_mean, gradients),
 )

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import torch
 import torch.nn.functional as F
 
 from quizkit.exercises.catalog import get_exercise
+from quizkit.exercises.compare import condition_aware
 from quizkit.exercises.forbidden import ForbiddenSpec
 from quizkit.exercises.spec import Case, Rng, Suite, call_case
 from quizkit.exercises.suites._common import DTYPES, test
@@ -50,6 +52,32 @@ def eps_placement(rng: Rng) -> Iterator[Case]:
     yield call_case(rng, "layer_norm", F.layer_norm, NAMES, [rng.randn(5, 2), [2]])
 
 
+def _layer_norm64(
+    input: Any, normalized_shape: Any, weight: Any = None, bias: Any = None, eps: float = 1e-5
+) -> Any:
+    """The truth in float64, rounded once to the input's dtype."""
+    w = None if weight is None else weight.double()
+    b = None if bias is None else bias.double()
+    return F.layer_norm(input.double(), normalized_shape, w, b, eps).to(input.dtype)
+
+
+@test("layer_norm_is_stable_when_the_mean_dwarfs_the_spread", "layer_norm", "forward", 1.0)
+def large_mean(rng: Rng) -> Iterator[Case]:
+    """Rows at 1e3 (float32) or 1e7 (float64) with unit spread: ``E[x²] - E[x]²`` loses every
+    digit of the variance, while the two-pass ``E[(x - mean)²]`` in any summation order keeps
+    them. Centering is the ill-conditioned step, so the tolerance grows with
+    ``max|x| / std``, the factor by which it amplifies the rounding of ``x`` itself."""
+    for dtype, offset in ((torch.float32, 1e3), (torch.float64, 1e7)):
+        for sign in (1.0, -1.0):
+            n = rng.randint(8, 24)
+            x = (rng.randn(3, n) + sign * offset).to(dtype)
+            spread = float(x.double().std(dim=-1, unbiased=False).min())
+            tol = condition_aware(dtype, float(x.double().abs().max()) / spread, loose=True)
+            yield call_case(
+                rng, "layer_norm", _layer_norm64, NAMES, [x, (n,)], grad_wrt=[0], tol=tol
+            )
+
+
 @test("layer_norm_gradients_match_autograd", "layer_norm", "gradients", 3.0)
 def gradients(rng: Rng) -> Iterator[Case]:
     for i in range(3):
@@ -85,5 +113,5 @@ SUITE = Suite(
     name="layer_norm",
     api=get_exercise("layer_norm").api,
     forbidden=FORBIDDEN,
-    tests=(last_dim, several, eps_placement, gradients),
+    tests=(last_dim, several, eps_placement, large_mean, gradients),
 )

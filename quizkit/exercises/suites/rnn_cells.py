@@ -29,13 +29,19 @@ def gru_truth(input: Any, hx: Any, w_ih: Any, w_hh: Any, b_ih: Any = None, b_hh:
 
 
 def _cell(
-    rng: Rng, name: str, *, bias: bool, grad: bool = False, dtype: Any = torch.float64
+    rng: Rng,
+    name: str,
+    *,
+    bias: bool,
+    grad: bool = False,
+    dtype: Any = torch.float64,
+    input_scale: float = 1.0,
 ) -> Case:
     """One call of ``lstm_cell`` (4 gates, a cell state ``cx``) or ``gru_cell`` (3 gates)."""
     lstm = name == "lstm_cell"
     gates = 4 if lstm else 3
     n, i, h = rng.randint(1, 4), *rng.sizes(2, 2, 6)
-    args = [rng.randn(n, i, dtype=dtype), rng.randn(n, h, dtype=dtype)]
+    args = [rng.randn(n, i, dtype=dtype, scale=input_scale), rng.randn(n, h, dtype=dtype)]
     if lstm:
         args.append(rng.randn(n, h, dtype=dtype))
     args += [
@@ -47,6 +53,14 @@ def _cell(
     wrt: list[int | str] = list(range(len(args))) if grad else []
     truth, names = (lstm_truth, LSTM_NAMES) if lstm else (gru_truth, GRU_NAMES)
     return call_case(rng, name, truth, names, args, grad_wrt=wrt)
+
+
+@test("lstm_cell_gradients_are_finite_with_saturated_gates", "lstm_cell", "lstm_cell", 1.0)
+def lstm_saturated(rng: Rng) -> Iterator[Case]:
+    """Inputs of size ~2000 drive gate pre-activations past exp's overflow (709.8 in float64):
+    the gates saturate and their true derivatives are 0, not ``0 * inf = nan`` as from a
+    hand-written ``1 / (1 + exp(-z))``."""
+    yield _cell(rng, "lstm_cell", bias=True, grad=True, input_scale=2000.0)
 
 
 @test("lstm_cell_matches_torch_with_biases", "lstm_cell", "lstm_cell", 2.0)
@@ -65,6 +79,14 @@ def lstm_nobias(rng: Rng) -> Iterator[Case]:
 def lstm_grad(rng: Rng) -> Iterator[Case]:
     for _ in range(2):
         yield _cell(rng, "lstm_cell", bias=True, grad=True)
+
+
+@test("gru_cell_gradients_are_finite_with_saturated_gates", "gru_cell", "gru_cell", 1.0)
+def gru_saturated(rng: Rng) -> Iterator[Case]:
+    """Inputs of size ~2000 drive gate pre-activations past exp's overflow (709.8 in float64):
+    the gates saturate and their true derivatives are 0, not ``0 * inf = nan`` as from a
+    hand-written ``1 / (1 + exp(-z))``."""
+    yield _cell(rng, "gru_cell", bias=True, grad=True, input_scale=2000.0)
 
 
 @test("gru_cell_matches_torch_with_biases", "gru_cell", "gru_cell", 2.0)
@@ -117,5 +139,14 @@ SUITE = Suite(
     name="rnn_cells",
     api=get_exercise("rnn_cells").api,
     forbidden=FORBIDDEN,
-    tests=(lstm_bias, lstm_nobias, lstm_grad, gru_bias, gru_nobias, gru_grad),
+    tests=(
+        lstm_bias,
+        lstm_nobias,
+        lstm_grad,
+        lstm_saturated,
+        gru_bias,
+        gru_nobias,
+        gru_grad,
+        gru_saturated,
+    ),
 )

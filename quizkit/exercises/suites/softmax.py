@@ -8,6 +8,7 @@ import torch
 import torch.nn.functional as F
 
 from quizkit.exercises.catalog import get_exercise
+from quizkit.exercises.compare import condition_aware
 from quizkit.exercises.forbidden import ForbiddenSpec
 from quizkit.exercises.spec import Case, HiddenTest, Rng, Suite, call_case
 from quizkit.exercises.suites._common import DTYPES, random_shape, test
@@ -29,15 +30,41 @@ def _tests(function: str) -> list[HiddenTest]:
             x = rng.randn(*shape, dtype=DTYPES[i % 2], scale=4.0)
             yield call_case(rng, function, ref, ["x", "dim"], [x, dim])
 
+    def ref64(x: torch.Tensor, dim: int) -> torch.Tensor:
+        # the truth computed in float64 and rounded once: the float32 reference's own rounding
+        # at |x| would otherwise eat the student's share of the tolerance
+        return truth(x.double(), dim).to(x.dtype)
+
+    def large_logits(rng: Rng, dtype: torch.dtype) -> Iterator[tuple[torch.Tensor, int]]:
+        """Rows shifted by +1000 and -1000, and a row with one logit at 1e4 (the others'
+        probabilities underflow to exactly 0); along dim 1 or transposed along dim 0."""
+        for kind in range(3):
+            x = rng.randn(2, 5, dtype=torch.float64, scale=1.0)
+            if kind == 0:
+                x += 1000.0
+            elif kind == 1:
+                x -= 1000.0
+            else:
+                x[:, rng.randint(0, 4)] = 1e4
+            if kind != 1:
+                yield x.to(dtype), 1
+            if kind != 0:
+                yield x.to(dtype).t().contiguous(), 0
+
     @test(f"{function}_does_not_overflow_for_large_logits", function, function, 1.0)
     def large(rng: Rng) -> Iterator[Case]:
         for dtype in DTYPES:
-            x = rng.randn(3, 5, dtype=torch.float64, scale=1.0)
-            x[0] += 1000.0
-            x[1] -= 1000.0
-            x[2, 0] = 1e4
-            yield call_case(rng, function, ref, ["x", "dim"], [x.to(dtype), 1])
-            yield call_case(rng, function, ref, ["x", "dim"], [x.to(dtype).t().contiguous(), 0])
+            for x, dim in large_logits(rng, dtype):
+                # shift-invariant: a stable formula rounds at |x| (m + log Σ exp(x - m))
+                tol = condition_aware(dtype, float(x.abs().max()))
+                yield call_case(rng, function, ref64, ["x", "dim"], [x, dim], tol=tol)
+
+    @test(f"{function}_gradient_is_finite_for_large_logits", function, function, 1.0)
+    def large_gradient(rng: Rng) -> Iterator[Case]:
+        for dtype in DTYPES:
+            for x, dim in large_logits(rng, dtype):
+                tol = condition_aware(dtype, float(x.abs().max()), loose=True)
+                yield call_case(rng, function, ref64, ["x", "dim"], [x, dim], grad_wrt=[0], tol=tol)
 
     @test(f"{function}_of_a_size_one_dim", function, function, 1.0)
     def size_one(rng: Rng) -> Iterator[Case]:
@@ -53,7 +80,7 @@ def _tests(function: str) -> list[HiddenTest]:
             x = rng.randn(*shape, scale=2.0)
             yield call_case(rng, function, ref, ["x", "dim"], [x, dim], grad_wrt=[0])
 
-    return [forward, large, size_one, gradient]
+    return [forward, large, size_one, gradient, large_gradient]
 
 
 FORBIDDEN = ForbiddenSpec(
