@@ -81,7 +81,8 @@ class Tolerance(Strict):
 
     A float answer ``x`` is accepted for truth ``t`` when ``|x - t| <= atol + rtol * |t|``
     (defaults rtol=1e-2, atol=1e-8, as PrairieLearn), or, with ``sigfigs=n``, when ``x`` and
-    ``t`` agree to n significant figures: ``|x - t| <= 0.5 * 10**(floor(log10|t|) - n + 1)``.
+    ``t`` agree to n significant figures: ``|x - t| <= 0.5 * 10**(floor(log10|t|) - n + 1)``,
+    or, with ``decimals=n``, when ``x`` rounds like ``t`` to n decimals: ``|x - t| <= 0.5 * 10**-n``.
     Exact kinds (shape, int, params, flops, bool, choice) accept only the exact value unless
     ``rtol`` is declared (e.g. ``rtol: 0.01`` for an approximate FLOPs count).
     """
@@ -89,6 +90,17 @@ class Tolerance(Strict):
     rtol: float | None = Field(None, ge=0, description="relative tolerance")
     atol: float | None = Field(None, ge=0, description="absolute tolerance")
     sigfigs: int | None = Field(None, ge=1, le=15, description="significant figures to match")
+    decimals: int | None = Field(
+        None, ge=0, le=15, description="decimal places to match: |x - t| <= 0.5 * 10**-decimals"
+    )
+
+    @model_validator(mode="after")
+    def _decimals_alone(self) -> Tolerance:
+        if self.decimals is not None and (
+            self.rtol is not None or self.atol is not None or self.sigfigs is not None
+        ):
+            raise ValueError("decimals is a whole rule: give it without rtol, atol or sigfigs")
+        return self
 
 
 class Option(Strict):
@@ -266,7 +278,10 @@ class Template(Strict):
         for field, text in texts.items():
             for name in placeholder_names(text):
                 if name not in known:
-                    raise ValueError(f"{field} uses {{{name}}}, which is not a param or let")
+                    literal = "" if name.isidentifier() else "; write a literal brace as {{ and }}"
+                    raise ValueError(
+                        f"{field} uses {{{name}}}, which is not a param or let{literal}"
+                    )
         if self.misconceptions and self.answer.kind not in MISCONCEPTION_KINDS:
             raise ValueError(
                 f"misconceptions are for number, shape and value answers, not {self.answer.kind.value}"
@@ -320,7 +335,11 @@ class TopicFile(Strict):
 def placeholder_names(text: str) -> set[str]:
     """Root names used as ``{name}``, ``{name[0]}``, ``{name.attr}`` or ``{name:.3f}`` in text."""
     names: set[str] = set()
-    for _, field, _, _ in string.Formatter().parse(text):
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError as error:  # "Single '}' encountered": a lone brace
+        raise ValueError(f"{error}; write a literal brace as {{{{ and }}}}") from None
+    for _, field, _, _ in parsed:
         if field:
             names.add(re.split(r"[.\[]", field, maxsplit=1)[0])
     return names

@@ -94,7 +94,11 @@ def make_question(template: Template, seed: int) -> Question:
         seed=seed,
         params=params,
         lets=lets,
-        prompt=render_text(template.prompt, scope_with_options, where=f"{template.id}.prompt"),
+        prompt=with_precision(
+            render_text(template.prompt, scope_with_options, where=f"{template.id}.prompt"),
+            template,
+            lets,
+        ),
         hint=render_text(template.hint, scope_with_options, where=f"{template.id}.hint"),
         solution=render_text(
             template.solution, scope_with_options, where=f"{template.id}.solution"
@@ -107,6 +111,18 @@ def make_question(template: Template, seed: int) -> Question:
             for i, m in enumerate(template.misconceptions)
         },
     )
+
+
+def with_precision(prompt: str, template: Template, lets: dict[str, Any], lang: str = "en") -> str:
+    """The prompt followed by the precision sentence its tolerance implies (if any)."""
+    # Imported here: quizkit.answers imports this module (answers -> bank.question).
+    from quizkit.answers.precision import precision_sentence
+
+    listed = isinstance(lets.get("result"), list | tuple)
+    sentence = precision_sentence(
+        template.answer.kind, template.answer.tolerance, listed=listed, lang=lang
+    )
+    return f"{prompt}\n\n{sentence}" if sentence else prompt
 
 
 def render_text(text: str, scope: dict[str, Any], *, where: str) -> str:

@@ -130,7 +130,7 @@ def compute_truth(question: Question) -> Truth:
     if spec.static is not None and spec.kind is not AnswerKind.CHOICE:
         return Truth(spec.kind, bool(spec.static))
     evaluation = _Evaluation(question)
-    with _quiet_single_thread():
+    with _quiet_single_thread(), _default_dtype(torch.float64):
         truth = _measured(evaluation, spec.kind)
         wrong = tuple(
             _wrong_answer(question, i) for i in range(len(question.template.misconceptions))
@@ -161,6 +161,18 @@ def _wrong_answer(question: Question, index: int) -> WrongAnswer:
     evaluation = _Evaluation(question, spec, where=f"misconceptions[{index}]")
     truth = _measured(evaluation, kind)
     return WrongAnswer(misconception.name, truth.value)
+
+
+@contextmanager
+def _default_dtype(dtype: torch.dtype) -> Iterator[None]:
+    """Value truths in float64 by default, so a derivation in Python floats can match to 1e-9;
+    a template that means float32 says ``dtype=torch.float32`` in its code."""
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(dtype)
+    try:
+        yield
+    finally:
+        torch.set_default_dtype(previous)
 
 
 @contextmanager
