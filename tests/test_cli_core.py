@@ -37,7 +37,7 @@ def test_help_topics_and_show_do_not_import_torch(args: list[str]) -> None:
 COMMANDS = [
     ["topics"], ["show"], ["validate"], ["explain"], ["practice"], ["stats"], ["grade"],
     ["worksheet"], ["export"], ["exercise"], ["exercise", "list"], ["exercise", "start"],
-    ["exercise", "check"], ["classroom"], ["classroom", "init"],
+    ["exercise", "check"], ["classroom"], ["classroom", "init"], ["ci"], ["ci", "init"],
 ]  # fmt: skip
 
 
@@ -104,12 +104,17 @@ def test_explain_json_follows_the_documented_schema() -> None:
     )
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
-    assert set(report) == {"output_shape", "params", "trainable_params", "flops", "macs", "layers"}
+    assert set(report) == {
+        "subject", "mode", "inputs", "arguments", "input_shape", "output_shape", "output_shapes",
+        "params", "trainable_params", "non_trainable_params", "flops", "macs", "flop_convention",
+        "memory", "layers", "warnings",
+    }  # fmt: skip
     assert report["output_shape"] == [1, 6, 14, 14]
     assert report["params"] == report["trainable_params"] == 6 * 3 * 5 * 5 + 6
     assert report["flops"] == 2 * 5 * 5 * 3 * 6 * 28 * 28 == 2 * report["macs"]
-    assert [layer["type"] for layer in report["layers"]] == ["Conv2d", "ReLU", "MaxPool2d"]
-    assert set(report["layers"][0]) == {"name", "type", "output_shape", "params", "flops"}
+    types = [layer["type"] for layer in report["layers"]]
+    assert types == ["Sequential", "Conv2d", "ReLU", "MaxPool2d"]
+    assert {"name", "type", "depth", "output_shape", "params", "flops"} <= set(report["layers"][1])
 
 
 def test_explain_a_zoo_model_uses_its_default_input() -> None:
@@ -179,7 +184,8 @@ def test_explain_works_on_every_zoo_model_with_the_published_figures(name: str) 
     entry = ENTRIES[name]
     report = explain(name, entry.input_shape)
     assert report.output_shape == [1, entry.num_classes]
-    assert sum(row.params for row in report.layers) == report.params
+    assert sum(row.own_params for row in report.layers) == report.params
+    assert sum(row.own_flops for row in report.layers) == report.flops
     if entry.published_params is not None:
         assert report.params == entry.published_params
     if entry.published_gflops is not None:

@@ -12,7 +12,8 @@ from test_worksheet_common import BANK_DIR, fixture_bank, small_worksheet
 from quizkit.bank.bank import Bank
 from quizkit.bank.model import AnswerKind
 from quizkit.worksheet.build import Version
-from quizkit.worksheet.errors import AnswerSheetError, StaleWorksheetError
+from quizkit.worksheet.errors import AnswerSheetError, ChangedTemplateError, StaleWorksheetError
+from quizkit.worksheet.fingerprint import template_fingerprint
 from quizkit.worksheet.grading import grade_answer_sheet, is_answer_sheet
 from quizkit.worksheet.sheet import read_answer_sheet, render_answer_sheet, sheet_filename
 
@@ -103,17 +104,123 @@ def test_the_result_is_plain_json_serializable_data(tmp_path: Path) -> None:
     }  # fmt: skip
 
 
-def test_a_changed_bank_is_refused_with_both_fingerprints(tmp_path: Path) -> None:
+def _edited_bank(tmp_path: Path, old: str, new: str, topic: str = "alpha") -> Bank:
+    changed = tmp_path / "bank"
+    shutil.copytree(BANK_DIR, changed, dirs_exist_ok=True)
+    path = changed / f"{topic}.yaml"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    return Bank(root=changed)
+
+
+def test_the_sheet_records_each_questions_template_and_fingerprint(tmp_path: Path) -> None:
+    version = small_worksheet().versions[0]
+    sheet = read_answer_sheet(_write(tmp_path, version))
+    assert [ref.id for ref in sheet.templates] == [i.question.template.id for i in version.items]
+    assert [ref.fingerprint for ref in sheet.templates] == [
+        template_fingerprint(i.question.template) for i in version.items
+    ]
+
+
+def test_a_sheet_stays_gradable_after_bank_edits_that_do_not_touch_its_templates(
+    tmp_path: Path,
+) -> None:
     version = small_worksheet().versions[0]
     path = _write(tmp_path, version, _key(version))
-    changed = tmp_path / "bank"
-    shutil.copytree(BANK_DIR, changed)
-    extra = (changed / "alpha.yaml").read_text().replace("Alpha shapes", "Alpha shapes!")
-    (changed / "alpha.yaml").write_text(extra)
-    bank = Bank(root=changed)
+    # a topic title, a comment, and a hint are not what a question asks
+    bank = _edited_bank(tmp_path, "Alpha shapes", "Alpha shapes!")
+    bank_dir = bank.root
+    (bank_dir / "beta.yaml").write_text("# a comment\n" + (bank_dir / "beta.yaml").read_text())
+    bank = _edited_bank(tmp_path, 'hint: "weight plus bias"', 'hint: "weights, then biases"')
+    assert bank.fingerprint() != version.id.bank
+    result = grade_answer_sheet(path, bank=bank)
+    assert result.points == result.max_points == len(version.items) and not result.warnings
+
+
+def test_a_new_template_in_the_bank_does_not_change_a_sheets_questions(tmp_path: Path) -> None:
+    version = small_worksheet().versions[1]
+    path = _write(tmp_path, version, _key(version))
+    text = (BANK_DIR / "alpha.yaml").read_text()
+    start = text.index("  - id: alpha-linear-params")
+    end = text.index("  - id:", start + 1)
+    clone = text[start:end].replace("alpha-linear-params", "alpha-linear-params-2")
+    bank = _edited_bank(tmp_path, "templates:\n", "templates:\n" + clone)
+    result = grade_answer_sheet(path, bank=bank)
+    assert result.points == result.max_points
+
+
+def test_a_changed_template_is_refused_by_name(tmp_path: Path) -> None:
+    version = small_worksheet().versions[0]
+    path = _write(tmp_path, version, _key(version))
+    asked = {item.question.template.id for item in version.items}
+    assert "alpha-linear-params" in asked
+    bank = _edited_bank(tmp_path, "i: {choices: [10, 20, 30]}", "i: {choices: [10, 20, 40]}")
+    with pytest.raises(ChangedTemplateError) as caught:
+        grade_answer_sheet(path, bank=bank)
+    message = caught.value.message
+    assert "alpha-linear-params" in message and "--allow-changed-bank" in message
+    assert "alpha-conv-shape" not in message and "\n" not in message
+
+
+def test_allow_changed_bank_grades_a_changed_template_with_a_warning(tmp_path: Path) -> None:
+    version = small_worksheet().versions[0]
+    path = _write(tmp_path, version, _key(version))
+    bank = _edited_bank(tmp_path, "i: {choices: [10, 20, 30]}", "i: {choices: [10, 20, 40]}")
+    result = grade_answer_sheet(path, bank=bank, allow_changed_bank=True)
+    assert len(result.questions) == len(version.items)
+    [warning] = result.warnings
+    assert "alpha-linear-params" in warning
+
+
+def test_a_template_gone_from_the_bank_is_refused_by_name(tmp_path: Path) -> None:
+    version = small_worksheet().versions[0]
+    path = _write(tmp_path, version, _key(version))
+    bank = _edited_bank(tmp_path, "id: alpha-linear-params", "id: alpha-linear-parameters")
+    with pytest.raises(StaleWorksheetError, match=r"template alpha-linear-params .* no longer"):
+        grade_answer_sheet(path, bank=bank)
+
+
+def test_swapping_a_recorded_template_is_refused(tmp_path: Path) -> None:
+    version = small_worksheet().versions[0]
+    path = _write(tmp_path, version, _key(version))
+    sheet = read_answer_sheet(path)
+    first, other = (
+        sheet.templates[0],
+        next(r for r in sheet.templates if r.id != sheet.templates[0].id),
+    )
+    lines = path.read_text().splitlines(keepends=True)
+    lines[first.line - 1] = f"  - {{id: {other.id}, fingerprint: {other.fingerprint}}}\n"
+    path.write_text("".join(lines))
+    with pytest.raises(AnswerSheetError, match="was the sheet edited"):
+        grade_answer_sheet(path, bank=fixture_bank())
+
+
+def test_an_old_sheet_without_templates_needs_the_same_bank(tmp_path: Path) -> None:
+    version = small_worksheet().versions[0]
+    path = _write(tmp_path, version, _key(version))
+    text = path.read_text()
+    start = text.index("templates:")
+    path.write_text(text[:start] + text[text.index("name:") :])
+    assert read_answer_sheet(path).templates == ()
+    assert grade_answer_sheet(path, bank=fixture_bank()).points == len(version.items)
+    bank = _edited_bank(tmp_path, "Alpha shapes", "Alpha shapes!")
     with pytest.raises(StaleWorksheetError) as caught:
         grade_answer_sheet(path, bank=bank)
     assert version.id.bank in caught.value.message and bank.fingerprint() in caught.value.message
+    graded = grade_answer_sheet(path, bank=bank, allow_changed_bank=True)
+    assert graded.warnings and graded.points == len(version.items)
+
+
+def test_an_unknown_question_id_is_refused_naming_it(tmp_path: Path) -> None:
+    version = small_worksheet().versions[0]
+    path = _write(tmp_path, version)
+    first = version.items[0].question.id
+    path.write_text(path.read_text().replace(f"question: {first}", "question: nope-nope@1", 1))
+    with pytest.raises(
+        AnswerSheetError, match=r":\d+: unknown question id 'nope-nope@1' for question 1"
+    ):
+        grade_answer_sheet(path, bank=fixture_bank())
 
 
 def test_an_edited_question_id_is_refused_naming_file_and_line(tmp_path: Path) -> None:
@@ -215,3 +322,17 @@ def test_the_grade_table_shows_each_question_and_the_score(tmp_path: Path) -> No
     assert str(version.id) in text
     assert f"Score: {len(answers) - 1}/{len(answers)}" in text
     assert "could not read the answer" in text
+
+
+def test_a_wrong_answer_matching_a_misconception_names_the_mistake(tmp_path: Path) -> None:
+    version = small_worksheet().versions[0]
+    item = next(i for i in version.items if i.question.template.id == "alpha-linear-params")
+    i, o = item.question.params["i"], item.question.params["o"]
+    answers = [str(i * o) if x is item else x.answer for x in version.items]
+    result = grade_answer_sheet(_write(tmp_path, version, answers), bank=fixture_bank())
+    [graded] = [q for q in result.questions if q.id == item.question.id]
+    assert not graded.correct and graded.misconception == "forgot-bias"
+    assert graded.message.endswith(
+        f"likely mistake: You counted the weight only: nn.Linear also has {o} biases."
+    )
+    assert result.to_dict()["questions"][item.number - 1]["misconception"] == "forgot-bias"

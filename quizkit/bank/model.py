@@ -13,7 +13,7 @@ import string
 from enum import Enum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 Number = int | float
@@ -258,6 +258,8 @@ class Template(Strict):
         False, description="allow zero-size shapes / zero values as answers (otherwise flagged)"
     )
     source: str | None = Field(None, description="where in the notes this idea comes from")
+    # The language of the text fields: "en" as loaded, set by quizkit.bank.locale.translate.
+    _lang: str = PrivateAttr("en")
 
     @field_validator("id")
     @classmethod

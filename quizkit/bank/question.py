@@ -11,6 +11,7 @@ import string
 from dataclasses import dataclass, field
 from typing import Any
 
+from quizkit.bank.locale import template_lang
 from quizkit.bank.model import AnswerKind, Template
 from quizkit.bank.sampling import sample_params
 from quizkit.errors import TemplateError, UsageError
@@ -98,6 +99,7 @@ def make_question(template: Template, seed: int) -> Question:
             render_text(template.prompt, scope_with_options, where=f"{template.id}.prompt"),
             template,
             lets,
+            template_lang(template).value,
         ),
         hint=render_text(template.hint, scope_with_options, where=f"{template.id}.hint"),
         solution=render_text(

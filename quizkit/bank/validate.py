@@ -7,6 +7,8 @@ derivation's final value ``let.result`` disagrees with the torch truth beyond 1e
 (not the student's tolerance: a derivation with the wrong formula must not pass) (for a choice, ``let.correct`` names another option than torch); or a misconception's
 answer is accepted by the question's tolerance (the question would not tell the mistake from the
 truth). Duplicate template ids across the bank also fail.
+So does a template without a complete, current translation in every language the bank has a
+folder for (``questions/zh/``), or whose translation renders other parameters than the English.
 """
 
 from __future__ import annotations
@@ -19,6 +21,15 @@ from typing import Any
 
 from quizkit.answers import check_answer
 from quizkit.bank.bank import Bank
+from quizkit.bank.locale import (
+    TRANSLATED,
+    Lang,
+    parse_overlay,
+    prose_lets,
+    template_text_problem,
+    translate,
+    translation_gaps,
+)
 from quizkit.bank.model import AnswerKind, Template, Tolerance
 from quizkit.bank.question import Truth, make_question
 from quizkit.errors import QuizkitError
@@ -102,6 +113,7 @@ def validate_bank(
             if wanted is not None and template.id not in wanted:
                 continue
             report = validate_template(template, topic=name, samples=samples)
+            report.problems.extend(translation_problems(bank, template, samples=samples))
             reports.append(report)
             if on_template is not None:
                 on_template(report)
@@ -136,6 +148,64 @@ def validate_template(template: Template, *, topic: str, samples: int) -> Templa
             break
     report.distinct_answers = len(answers)
     return report
+
+
+def topic_languages(bank: Bank, topic: str) -> list[Lang]:
+    """The translations a topic's folder carries: each ``<folder>/<lang>/`` (a bank folder
+    without one, such as an instructor's own, needs no translation)."""
+    return [lang for lang in TRANSLATED if (bank.folder_of(topic) / lang.value).is_dir()]
+
+
+def translation_problems(bank: Bank, template: Template, *, samples: int) -> list[Problem]:
+    """Gaps in each translation of ``template``, and seeds whose translated rendering fails.
+
+    A translated question must render and carry the English question's params and every let
+    that is not prose (so the same numbers reach the truth and the derivation).
+    """
+    problems: list[Problem] = []
+    for lang in topic_languages(bank, template.topic):
+        english = bank.english_topic(template.topic)
+        try:
+            sources = bank.sources(lang, template.topic)
+        except QuizkitError as error:
+            problems.append(Problem(template.id, error.message))
+            continue
+        try:
+            overlay = bank.overlay(template.topic, lang)
+        except QuizkitError:
+            # The file does not load; say what is wrong with this template's own entry (if
+            # anything), so one validate run lists everything there is to fix.
+            path = bank.overlay_file(template.topic, lang)
+            own = template_text_problem(path, english, template.id)
+            if own is not None:
+                problems.append(Problem(template.id, own))
+                continue
+            overlay = parse_overlay(path)  # another entry is broken; this one matches
+        gaps = translation_gaps(english, overlay, lang, sources)
+        gaps = [gap for gap in gaps if gap.template_id == template.id]
+        problems += [Problem(template.id, gap.message) for gap in gaps]
+        if overlay is None or template.id not in overlay.templates:
+            continue
+        text = overlay.templates[template.id]
+        translated = translate(template, text, lang)
+        prose = prose_lets(template)
+        for seed in range(samples):
+            question_id = f"{template.id}@{seed}"
+            try:
+                source = make_question(template, seed)
+                shown = make_question(translated, seed)
+            except QuizkitError as error:
+                problems.append(Problem(question_id, f"{lang.value}: {error.message}"))
+                break
+            same_lets = all(
+                shown.lets[name] == value
+                for name, value in source.lets.items()
+                if name not in prose
+            )
+            if shown.params != source.params or not same_lets:
+                problems.append(Problem(question_id, f"{lang.value}: other numbers than English"))
+                break
+    return problems
 
 
 def _check_truth(template: Template, lets: dict[str, Any], truth: Any) -> list[str]:

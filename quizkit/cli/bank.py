@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
@@ -13,17 +14,45 @@ from quizkit.errors import ExitStatus, UsageError, ValidationFailed
 if TYPE_CHECKING:  # rich and the bank load inside the commands
     from rich.console import Console
 
+    from quizkit.bank.bank import Bank
     from quizkit.bank.question import Question, Truth
 
+BANK_RULE = (
+    "The bank is the one shipped with quizkit, or the folders in $QUIZKIT_BANK (separated by "
+    "':') instead; each --bank DIR adds DIR's topics to it, and --bank-only keeps only the "
+    "--bank folders."
+)
 
-def topics() -> None:
-    """List the topics with their template counts and levels."""
+BANK_DIRS: list[Path] = typer.Option(
+    [],
+    "--bank",
+    metavar="DIR",
+    exists=True,
+    file_okay=False,
+    help="Add the topics (*.yaml) of this question-bank folder; repeatable. " + BANK_RULE,
+    show_default=False,
+)
+BANK_ONLY: bool = typer.Option(
+    False, "--bank-only", help="Use only the --bank folders, not the shipped or $QUIZKIT_BANK bank."
+)
+
+
+def open_bank(dirs: list[Path], only: bool) -> Bank:
+    """The bank a command reads: see :data:`BANK_RULE` (read lazily, on first use)."""
     from quizkit.bank.bank import Bank
-    from quizkit.bank.loader import summarize_topics
+    from quizkit.bank.loader import bank_folders
+
+    if not dirs and not only:
+        return Bank()
+    return Bank(*bank_folders(dirs, only=only))
+
+
+def topics(bank_dirs: list[Path] = BANK_DIRS, bank_only: bool = BANK_ONLY) -> None:
+    """List the topics with their template counts and levels."""
     from quizkit.ui.bank import render_topics
     from quizkit.ui.console import make_console
 
-    render_topics(make_console(), summarize_topics(Bank().root))
+    render_topics(make_console(), open_bank(bank_dirs, bank_only).summaries())
 
 
 def show(
@@ -38,15 +67,16 @@ def show(
     as_json: bool = typer.Option(
         False, "--json", help="Print the question (and with --answer its truth) as JSON."
     ),
+    bank_dirs: list[Path] = BANK_DIRS,
+    bank_only: bool = BANK_ONLY,
 ) -> None:
     """Render one question (a bare id picks a random seed and prints the full id)."""
-    from quizkit.bank.bank import Bank
     from quizkit.bank.question import make_question, parse_question_id
 
     template_id, seed = parse_question_id(
         question_id, default_seed=random.SystemRandom().randrange(10_000)
     )
-    question = make_question(Bank().template(template_id), seed)
+    question = make_question(open_bank(bank_dirs, bank_only).template(template_id), seed)
     if as_json:
         from quizkit.bank.export_json import dumps, question_json
 
@@ -70,9 +100,10 @@ def check(
     ),
     text: str = typer.Argument(..., metavar="ANSWER", help="The answer as a student types it."),
     as_json: bool = typer.Option(False, "--json", help="Print the verdict as JSON."),
+    bank_dirs: list[Path] = BANK_DIRS,
+    bank_only: bool = BANK_ONLY,
 ) -> None:
     """Grade one answer to one question: exit 0 right, 1 wrong, 2 unreadable or bad id."""
-    from quizkit.bank.bank import Bank
     from quizkit.bank.checking import check_typed_answer
     from quizkit.bank.question import make_question, parse_question_id
 
@@ -81,7 +112,7 @@ def check(
             f"{question_id!r} has no seed; check needs ID@SEED (e.g. conv-out-size@12)"
         )
     template_id, seed = parse_question_id(question_id)
-    question = make_question(Bank().template(template_id), seed)
+    question = make_question(open_bank(bank_dirs, bank_only).template(template_id), seed)
     result = check_typed_answer(question, _truth(question), text)
     if as_json:
         from quizkit.bank.export_json import dumps
@@ -125,16 +156,17 @@ def validate(
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only failures and the summary."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    bank_dirs: list[Path] = BANK_DIRS,
+    bank_only: bool = BANK_ONLY,
 ) -> None:
     """Sample every template, compute every truth with torch, and check the worked solutions."""
-    from quizkit.bank.bank import Bank
     from quizkit.bank.validate import validate_bank
     from quizkit.ui.bank import render_template_progress, render_validation
     from quizkit.ui.console import make_console
 
     console = make_console()
     report = validate_bank(
-        Bank(),
+        open_bank(bank_dirs, bank_only),
         samples=samples,
         topics=topic or None,
         template_ids=template or None,

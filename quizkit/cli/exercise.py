@@ -35,29 +35,46 @@ def start_command(
     output: Path | None = typer.Option(
         None, "-o", "--output", dir_okay=False, help="Where to write the starter file."
     ),
+    notebook: bool = typer.Option(
+        False, "--notebook", help="Write a Jupyter notebook (the default with -o FILE.ipynb)."
+    ),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
 ) -> None:
     """Write the starter file: signatures, exact docstrings, runnable examples."""
-    from quizkit.exercises.catalog import starter_source
+    from quizkit.exercises.catalog import get_exercise, starter_source
+    from quizkit.exercises.notebook import is_notebook
 
-    source = starter_source(name)
-    target = output or Path(f"{name}.py")
+    get_exercise(name)  # unknown name: exit 2 before touching any file
+    notebook = notebook or (output is not None and is_notebook(output))
+    target = output or Path(f"{name}.ipynb" if notebook else f"{name}.py")
     if target.exists() and not force:
         raise UsageError(f"{target}: already exists (use --force to overwrite)")
-    source = source.replace("THIS_FILE", str(target))
+    if notebook:
+        import nbformat
+
+        from quizkit.exercises.starter_notebook import starter_notebook
+
+        source = nbformat.writes(starter_notebook(name, target.name)) + "\n"
+        hint = f"open it in Jupyter (`jupyter lab {target}`) and run its last cell to check"
+    else:
+        source = starter_source(name).replace("THIS_FILE", str(target))
+        hint = f"run `python {target}`, then `quizkit exercise check {name} {target}`"
     try:
         target.write_text(source, encoding="utf-8")
     except OSError as error:
         raise UsageError(f"{target}: cannot write ({error.strerror})") from None
-    typer.echo(
-        f"wrote {target}; run `python {target}`, then `quizkit exercise check {name} {target}`"
-    )
+    typer.echo(f"wrote {target}; {hint}")
 
 
 @exercise_app.command("check")
 def check_command(
     name: str = typer.Argument(..., help="Exercise name."),
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="Your solution file."),
+    file: Path = typer.Argument(
+        ...,
+        exists=True,
+        dir_okay=False,
+        help="Your solution: a .py file or a Jupyter notebook (.ipynb).",
+    ),
     json_output: bool = typer.Option(False, "--json", help="Print one JSON object."),
     seed: int | None = typer.Option(None, "--seed", help="Fix the hidden cases (default: random)."),
     timeout: float = typer.Option(10.0, "--timeout", min=0.1, help="Seconds per test."),
@@ -68,11 +85,11 @@ def check_command(
 
     get_exercise(name)  # unknown name: exit 2 before any work
     warm_up()  # the fork server imports torch while this process does too
-    from quizkit.exercises.runner import check_exercise
+    from quizkit.exercises.notebook import check_file
     from quizkit.ui.console import make_console
     from quizkit.ui.exercise import render_json, render_result
 
-    result = check_exercise(name, file, seed=seed, limits=Limits(timeout=timeout))
+    result = check_file(name, file, seed=seed, limits=Limits(timeout=timeout))
     console = make_console()
     if json_output:
         render_json(console, result)

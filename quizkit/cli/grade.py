@@ -1,4 +1,4 @@
-"""``quizkit grade`` and ``quizkit classroom init``: autograding in CI.
+"""``quizkit grade``: autograding (``quizkit ci init`` writes the CI files: quizkit.cli.ci).
 
 Thin layer: parse arguments, call :mod:`quizkit.grade`, render with :mod:`quizkit.ui.grade`.
 Nothing here imports torch at import time.
@@ -11,14 +11,9 @@ from pathlib import Path
 
 import typer
 
+from quizkit.cli.bank import BANK_DIRS, BANK_ONLY, open_bank
 from quizkit.errors import UsageError
 from quizkit.grade.reports import ReportFormat
-
-classroom_app = typer.Typer(
-    name="classroom",
-    help="GitHub Classroom: set up a student template repository that grades itself.",
-    no_args_is_help=True,
-)
 
 
 def _default_jobs() -> int:
@@ -28,7 +23,7 @@ def _default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _split_names(values: list[str] | None) -> list[str] | None:
+def split_names(values: list[str] | None) -> list[str] | None:
     if not values:
         return None
     return [n.strip() for v in values for n in v.split(",") if n.strip()]
@@ -38,7 +33,8 @@ def grade(
     paths: list[Path] = typer.Argument(
         ...,
         metavar="PATH...",
-        help="Submission directories (files named <exercise>.py), exercise files or answer sheets.",
+        help="Submission directories (files named <exercise>.py or .ipynb), exercise files, "
+        "answer sheets, or a folder of a class's answer sheets (each sheet one student).",
     ),
     exercises: list[str] = typer.Option(
         None,
@@ -57,13 +53,35 @@ def grade(
     timeout: float = typer.Option(
         10.0, "--timeout", min=0.1, help="Seconds per test and per import."
     ),
+    roster: Path | None = typer.Option(
+        None,
+        "--roster",
+        dir_okay=False,
+        help="CSV of the class (student_id,name): students who handed nothing in are reported.",
+    ),
+    allow_changed_bank: bool = typer.Option(
+        False,
+        "--allow-changed-bank",
+        help="Grade answer sheets whose templates changed since (with a warning in the report).",
+    ),
+    bank_dirs: list[Path] = BANK_DIRS,
+    bank_only: bool = BANK_ONLY,
 ) -> None:
     """Autograde submissions. Exit 0 iff every test passed, 1 if any failed, 2 on bad input."""
     from quizkit.grade.discover import discover
+    from quizkit.grade.students import attach_students, read_roster
 
     if fmt.single_submission and len(paths) > 1:
         raise UsageError(f"--format {fmt.value} reports one submission; give one PATH")
-    submissions = discover(paths, exercises=_split_names(exercises))
+    if fmt.single_submission and roster is not None:
+        raise UsageError(f"--format {fmt.value} reports one submission; it takes no --roster")
+    class_list = read_roster(roster) if roster is not None else None
+    submissions = discover(paths, exercises=split_names(exercises))
+    if fmt.single_submission and len(submissions) > 1:
+        raise UsageError(
+            f"--format {fmt.value} reports one submission, but {paths[0]} holds "
+            f"{len(submissions)} answer sheets; grade them one at a time"
+        )
     from quizkit.exercises.sandbox import Limits
     from quizkit.grade.reports import build_report
     from quizkit.grade.reports.summary import append_step_summary
@@ -74,13 +92,28 @@ def grade(
     limits = Limits(timeout=timeout, import_timeout=timeout)
     err = make_console(stderr=True)
     workers = jobs or _default_jobs()
+    bank = open_bank(bank_dirs, bank_only)  # read only if an answer sheet is graded
     if err.is_terminal:
         with grading_progress(err) as progress:
             run = grade_submissions(
-                submissions, seed=seed, limits=limits, jobs=workers, progress=progress
+                submissions,
+                seed=seed,
+                limits=limits,
+                jobs=workers,
+                progress=progress,
+                allow_changed_bank=allow_changed_bank,
+                bank=bank,
             )
     else:
-        run = grade_submissions(submissions, seed=seed, limits=limits, jobs=workers)
+        run = grade_submissions(
+            submissions,
+            seed=seed,
+            limits=limits,
+            jobs=workers,
+            allow_changed_bank=allow_changed_bank,
+            bank=bank,
+        )
+    run = attach_students(run, submissions, roster=class_list)
     console = make_console()
     if fmt is ReportFormat.TEXT:
         if output is not None:
@@ -102,28 +135,9 @@ def _write(path: Path, text: str) -> None:
     write_atomic(path, text)
 
 
-@classroom_app.command("init")
-def classroom_init(
-    directory: Path = typer.Argument(
-        Path("."), file_okay=False, help="The student template repository (default: here)."
-    ),
-    exercises: list[str] = typer.Option(
-        None, "--exercises", "-e", help="Exercises the assignment grades, comma-separated."
-    ),
-    force: bool = typer.Option(False, "--force", help="Overwrite existing files."),
-) -> None:
-    """Write .github/workflows/quizkit.yml and a README section for GitHub Classroom."""
-    from quizkit.grade.classroom import init_classroom
-    from quizkit.ui.console import make_console
-
-    written = init_classroom(directory, exercises=_split_names(exercises), force=force)
-    console = make_console()
-    for path in written:
-        console.print(f"wrote {path}")
-    console.print("commit them to the template repository; every push grades itself")
-
-
 def register(app: typer.Typer) -> None:
-    """Attach ``grade`` and ``classroom`` to the root app."""
+    """Attach ``grade``, and ``ci`` and its ``classroom`` alias, to the root app."""
+    from quizkit.cli import ci
+
     app.command("grade")(grade)
-    app.add_typer(classroom_app, name="classroom")
+    ci.register(app)

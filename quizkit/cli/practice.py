@@ -12,9 +12,11 @@ arguments such as an unknown topic.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import typer
 
+from quizkit.cli.bank import BANK_DIRS, BANK_ONLY, open_bank
 from quizkit.cli.leave import leave
 from quizkit.errors import ExitStatus
 
@@ -40,13 +42,14 @@ def practice(
     json_output: bool = typer.Option(
         False, "--json", help="Print a JSON transcript on stdout (the session goes to stderr)."
     ),
+    bank_dirs: list[Path] = BANK_DIRS,
+    bank_only: bool = BANK_ONLY,
 ) -> None:
     """Practise: answer questions, get feedback, and let quizkit schedule your reviews.
 
     At the prompt: an answer, or ? (hint), skip, explain, quit. With answers piped in (one per
     line) the exit status is 1 unless every question was answered right.
     """
-    from quizkit.bank.bank import Bank
     from quizkit.practice import api
     from quizkit.practice.home import db_path
     from quizkit.practice.plan import parse_levels
@@ -59,7 +62,7 @@ def practice(
     interactive = sys.stdin.isatty()
     console = make_console(stderr=json_output)
     prepared = api.prepare(
-        bank=Bank(),
+        bank=open_bank(bank_dirs, bank_only),
         store_path=db_path(),
         topics=topics or [],
         levels=parse_levels(level),

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import typer
 
+from quizkit.cli.bank import BANK_DIRS, BANK_ONLY, open_bank
 from quizkit.cli.leave import leave
 from quizkit.worksheet.formats import ExportFormat, Format
 
@@ -41,9 +42,10 @@ def worksheet(
         file_okay=False,
         help="Folder for the files (default: ./worksheet-s<SEED>).",
     ),
+    bank_dirs: list[Path] = BANK_DIRS,
+    bank_only: bool = BANK_ONLY,
 ) -> None:
     """Printable worksheets and exams: one version per student, answer keys and answer sheets."""
-    from quizkit.bank.bank import Bank
     from quizkit.bank.levels import format_levels, parse_levels
     from quizkit.ui.console import make_console
     from quizkit.ui.worksheet import render_written
@@ -52,7 +54,7 @@ def worksheet(
 
     chosen = seed if seed is not None else random.SystemRandom().randrange(10**6)
     selection = Selection(topics=tuple(topics or ()), count=count, levels=parse_levels(level))
-    bank = Bank()
+    bank = open_bank(bank_dirs, bank_only)
     unique = list(dict.fromkeys(formats))
     out_dir = out if out is not None else Path(f"worksheet-s{chosen}")
     built, written = make_worksheet(
@@ -69,6 +71,9 @@ def worksheet(
     again += ["--seed", str(chosen)] + (["--title", built.title] if title is not None else [])
     for fmt in unique:
         again += ["-f", fmt.value]
+    for folder in bank_dirs:
+        again += ["--bank", str(folder)]
+    again += ["--bank-only"] if bank_only else []
     render_written(
         make_console(), built, written, out_dir, command=" ".join(map(shlex.quote, again))
     )
@@ -104,9 +109,10 @@ def export(
         help="File to write; - for stdout (default: quizkit-moodle.xml, quizkit.gift.txt or "
         "quizkit-qti.zip).",
     ),
+    bank_dirs: list[Path] = BANK_DIRS,
+    bank_only: bool = BANK_ONLY,
 ) -> None:
     """Export the bank for a learning-management system: one question per variant."""
-    from quizkit.bank.bank import Bank
     from quizkit.bank.levels import parse_levels
     from quizkit.errors import UsageError
     from quizkit.ui.console import make_console
@@ -114,7 +120,7 @@ def export(
     from quizkit.worksheet.lms import export_bank
 
     result = export_bank(
-        Bank(),
+        open_bank(bank_dirs, bank_only),
         fmt,
         topics=list(topics or ()),
         levels=parse_levels(level),

@@ -24,14 +24,19 @@ def template(name: str) -> str:
 
 
 def assignment_exercises(directory: Path, exercises: Sequence[str] | None) -> list[str]:
-    """The exercises to grade: those named, else those whose ``<name>.py`` is in ``directory``,
+    """The exercises to grade: those named, else those whose ``<name>.py`` or ``<name>.ipynb``
+    is in ``directory``,
     else the whole catalog. The workflow always names them, so a deleted file scores zero
     instead of shrinking the maximum."""
     if exercises:
         for name in exercises:
             get_exercise(name)
         return list(dict.fromkeys(exercises))
-    present = [i.name for i in list_exercises() if (directory / f"{i.name}.py").is_file()]
+    present = [
+        i.name
+        for i in list_exercises()
+        if any((directory / f"{i.name}{suffix}").is_file() for suffix in (".py", ".ipynb"))
+    ]
     return present or [i.name for i in list_exercises()]
 
 

@@ -1,9 +1,18 @@
 """PATHs on the command line → submissions. Torch-free.
 
-A PATH is a submission directory (files named ``<exercise>.py``, and any filled answer sheets
-``answers-<id>.yaml``), a single exercise file (``conv2d.py``, or any name with one
-``--exercises`` name), or a filled answer sheet. Every problem found here is a
-:class:`GradeInputError` (exit status 2) raised before any grading starts.
+A PATH is one of:
+
+- a student's submission directory: files named ``<exercise>.py`` (or exactly the
+  ``--exercises``), plus any answer sheets in it, all graded as one student;
+- a class's folder of answer sheets (a directory with no exercise files and no
+  ``--exercises``): every answer sheet in it is its own student;
+- a single exercise file (``conv2d.py``, or any name with one ``--exercises`` name);
+- a single answer sheet.
+
+Answer sheets are recognized by content (a ``quizkit: answer-sheet`` line near the top), whatever
+their file names. Every problem found here is a :class:`GradeInputError` (exit status 2) raised
+before any grading starts; problems inside a sheet are found when it is graded and reported
+for that student only.
 """
 
 from __future__ import annotations
@@ -14,6 +23,8 @@ from pathlib import Path
 from quizkit.errors import QuizkitError
 from quizkit.exercises.catalog import get_exercise, list_exercises
 from quizkit.grade.models import Submission, SubmissionKind
+
+EXERCISE_SUFFIXES = (".py", ".ipynb")  # in preference order when a directory holds both
 
 
 class GradeInputError(QuizkitError):
@@ -27,7 +38,7 @@ def _is_sheet(path: Path) -> bool:
 
 
 def discover(paths: Sequence[Path], *, exercises: Sequence[str] | None = None) -> list[Submission]:
-    """One :class:`Submission` per PATH, in the order given.
+    """One :class:`Submission` per PATH (per answer sheet in a class folder), in the order given.
 
     With ``exercises`` a directory is graded on exactly those (a missing file fails its tests);
     without, on every catalog exercise whose file is present.
@@ -37,34 +48,42 @@ def discover(paths: Sequence[Path], *, exercises: Sequence[str] | None = None) -
     names = list(dict.fromkeys(exercises or ()))
     for name in names:
         get_exercise(name)  # UnknownExerciseError names the choices
-    seen: set[Path] = set()
-    out = []
+    seen: dict[Path, str] = {}
+    out: list[Submission] = []
     for path in paths:
-        resolved = path.resolve()
-        if resolved in seen:
-            raise GradeInputError(f"{path}: given twice")
-        seen.add(resolved)
-        out.append(_discover_one(path, names))
+        found = _discover_one(path, names)
+        for sub in found:
+            items = {sub.path.resolve(): sub.path}
+            items.update((p.resolve(), p) for p in (*sub.exercises.values(), *sub.sheets))
+            for resolved, item in items.items():
+                if resolved in seen:
+                    raise GradeInputError(f"{item}: given twice (also as {seen[resolved]})")
+                seen[resolved] = str(path)
+        out += found
     return out
 
 
-def _discover_one(path: Path, names: list[str]) -> Submission:
-    label = str(path)
+def _discover_one(path: Path, names: list[str]) -> list[Submission]:
     if path.is_dir():
         return _directory(path, names)
+    return [_file(path, names)]
+
+
+def _file(path: Path, names: list[str]) -> Submission:
+    label = str(path)
     if not path.exists():
         raise GradeInputError(f"{path}: no such file or directory")
     if not path.is_file():
         raise GradeInputError(f"{path}: not a regular file or directory")
-    if path.suffix == ".py":
+    if path.suffix in EXERCISE_SUFFIXES:
         return Submission(label, path, SubmissionKind.FILE, {_exercise_of(path, names): path})
     if _is_sheet(path):
         if names:
             raise GradeInputError(f"{path}: an answer sheet takes no --exercises")
         return Submission(label, path, SubmissionKind.SHEET, sheets=(path,))
     raise GradeInputError(
-        f"{path}: not an exercise file (<exercise>.py), an answer sheet "
-        "(answers-<id>.yaml with 'quizkit: answer-sheet') or a directory"
+        f"{path}: not an exercise file (<exercise>.py or .ipynb), an answer sheet "
+        "(a file with a 'quizkit: answer-sheet' line) or a directory"
     )
 
 
@@ -82,28 +101,34 @@ def _exercise_of(path: Path, names: list[str]) -> str:
     return path.stem
 
 
-def _directory(path: Path, names: list[str]) -> Submission:
+def _directory(path: Path, names: list[str]) -> list[Submission]:
     try:
         entries = {p.name: p for p in path.iterdir()}
     except OSError as error:
         raise GradeInputError(f"{path}: cannot list ({error.strerror or error})") from None
     if names:
-        files = {name: path / f"{name}.py" for name in names}
+        files = {name: _exercise_file(path, name, entries) or path / f"{name}.py" for name in names}
     else:
-        files = {
-            info.name: entries[f"{info.name}.py"]
-            for info in list_exercises()
-            if f"{info.name}.py" in entries and entries[f"{info.name}.py"].is_file()
-        }
-    sheets = tuple(
-        p
-        for name, p in sorted(entries.items())
-        if name.startswith("answers-") and p.suffix in (".yaml", ".yml") and _is_sheet(p)
-    )
-    if not files and not sheets:
+        found = {info.name: _exercise_file(path, info.name, entries) for info in list_exercises()}
+        files = {name: file for name, file in found.items() if file is not None}
+    taken = {p.name for p in files.values()}
+    sheets = tuple(p for name, p in sorted(entries.items()) if name not in taken and _is_sheet(p))
+    if files:
+        return [Submission(str(path), path, SubmissionKind.DIRECTORY, files, sheets)]
+    if not sheets:
         wanted = ", ".join(f"{i.name}.py" for i in list_exercises()[:3])
         raise GradeInputError(
-            f"{path}: no exercise files ({wanted}, ...) and no answer sheets; "
+            f"{path}: no exercise files ({wanted}, ... or .ipynb) and no answer sheets; "
             "name the files after the exercises or pass --exercises"
         )
-    return Submission(str(path), path, SubmissionKind.DIRECTORY, files, sheets)
+    # a class's folder of answer sheets: each sheet is one student
+    return [Submission(str(p), p, SubmissionKind.SHEET, sheets=(p,)) for p in sheets]
+
+
+def _exercise_file(path: Path, name: str, entries: dict[str, Path]) -> Path | None:
+    """``<name>.py``, else ``<name>.ipynb``, in the directory listing ``entries``."""
+    for suffix in EXERCISE_SUFFIXES:
+        file = entries.get(f"{name}{suffix}")
+        if file is not None and file.is_file():
+            return file
+    return None

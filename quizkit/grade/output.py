@@ -1,6 +1,7 @@
 """Writing reports: only to the path the instructor named, atomically (a temporary file in the
 same directory, then ``os.replace``), so a reader never sees half a report and a file a student
-wrote at that path beforehand is replaced, not appended to."""
+wrote at that path beforehand is replaced, not appended to. Text that UTF-8 cannot encode (a
+lone surrogate a report builder missed) is written as a backslash escape, never an error."""
 
 from __future__ import annotations
 
@@ -28,7 +29,9 @@ def write_atomic(path: Path, text: str) -> None:
     except OSError as error:
         raise ReportWriteError(f"{path}: cannot write ({error.strerror or error})") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        with os.fdopen(
+            fd, "w", encoding="utf-8", errors="backslashreplace", newline="\n"
+        ) as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
@@ -42,7 +45,7 @@ def write_atomic(path: Path, text: str) -> None:
 
 def _write_in_place(path: Path, text: str) -> None:
     try:
-        with path.open("w", encoding="utf-8", newline="\n") as handle:
+        with path.open("w", encoding="utf-8", errors="backslashreplace", newline="\n") as handle:
             handle.write(text)
     except OSError as error:
         raise ReportWriteError(f"{path}: cannot write ({error.strerror or error})") from None

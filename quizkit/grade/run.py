@@ -41,10 +41,12 @@ def grade_submissions(
     jobs: int = 2,
     progress: Progress | None = None,
     bank: Any = None,
+    allow_changed_bank: bool = False,
 ) -> GradeRun:
     """Grade every submission with the same ``seed``; ``jobs`` exercises at a time over all of
     them. ``limits`` is a :class:`quizkit.exercises.sandbox.Limits` (default: its defaults);
-    ``bank`` grades answer sheets (default: the installed question bank)."""
+    ``bank`` grades answer sheets (default: the installed question bank); with
+    ``allow_changed_bank`` a sheet whose templates changed is graded, with a warning."""
     from quizkit.exercises.runner import new_seed
     from quizkit.exercises.sandbox import warm_up
 
@@ -55,6 +57,7 @@ def grade_submissions(
         warm_up()  # the fork server imports torch while this process imports the suites
     results: list[list[ExerciseResult | None]] = [[] for _ in submissions]
     errors: list[list[str]] = [[] for _ in submissions]
+    warnings: list[list[str]] = [[] for _ in submissions]
     spans: list[list[float]] = [[] for _ in submissions]
     slots: dict[_Task, int] = {}
     for task in tasks:
@@ -67,11 +70,14 @@ def grade_submissions(
     def run(task: _Task) -> None:
         nonlocal done
         begun = time.monotonic()
-        result, error = _grade_task(task, seed=seed, limits=limits, bank=shared)
+        result, error, warned = _grade_task(
+            task, seed=seed, limits=limits, bank=shared, allow_changed_bank=allow_changed_bank
+        )
         with lock:
             results[task.index][slots[task]] = result
             if error:
                 errors[task.index].append(error)
+            warnings[task.index] += warned
             spans[task.index] += [begun, time.monotonic()]
             done += 1
             if progress is not None:
@@ -86,6 +92,7 @@ def grade_submissions(
             kind=sub.kind,
             exercises=[clean_result(r) for r in results[i] if r is not None],
             errors=errors[i],
+            warnings=warnings[i],
             seconds=round(max(spans[i]) - min(spans[i]), 3) if spans[i] else 0.0,
         )
         for i, sub in enumerate(submissions)
@@ -120,29 +127,32 @@ class _SharedBank:
 
 
 def _grade_task(
-    task: _Task, *, seed: int, limits: Any, bank: _SharedBank
-) -> tuple[ExerciseResult | None, str]:
+    task: _Task, *, seed: int, limits: Any, bank: _SharedBank, allow_changed_bank: bool
+) -> tuple[ExerciseResult | None, str, list[str]]:
     if task.sheet is not None:
-        return _grade_sheet(task.sheet, seed=seed, bank=bank)
+        return _grade_sheet(task.sheet, seed=seed, bank=bank, allow_changed=allow_changed_bank)
     assert task.exercise is not None and task.path is not None
-    from quizkit.exercises.runner import ExerciseFileError, check_exercise, unanswered_result
+    from quizkit.exercises.notebook import check_file  # .py, or .ipynb converted first
+    from quizkit.exercises.runner import ExerciseFileError, unanswered_result
 
     if not task.path.is_file():
         reason = f"the submission has no {task.path.name}"
-        return unanswered_result(task.exercise, reason, seed=seed), ""
+        return unanswered_result(task.exercise, reason, seed=seed), "", []
     try:
-        return check_exercise(task.exercise, task.path, seed=seed, limits=limits), ""
+        return check_file(task.exercise, task.path, seed=seed, limits=limits), "", []
     except ExerciseFileError as error:
-        return unanswered_result(task.exercise, error.message, seed=seed), error.message
+        return unanswered_result(task.exercise, error.message, seed=seed), error.message, []
 
 
-def _grade_sheet(path: Path, *, seed: int, bank: _SharedBank) -> tuple[ExerciseResult | None, str]:
+def _grade_sheet(
+    path: Path, *, seed: int, bank: _SharedBank, allow_changed: bool
+) -> tuple[ExerciseResult | None, str, list[str]]:
     from quizkit.worksheet.grading import grade_answer_sheet
 
     try:
-        sheet = grade_answer_sheet(path, bank=bank.get())
+        sheet = grade_answer_sheet(path, bank=bank.get(), allow_changed_bank=allow_changed)
     except QuizkitError as error:
-        return None, error.message
+        return None, error.message, []
     tests = [
         TestResult(
             name=f"q{q.number}",
@@ -155,4 +165,5 @@ def _grade_sheet(path: Path, *, seed: int, bank: _SharedBank) -> tuple[ExerciseR
         )
         for q in sheet.questions
     ]
-    return ExerciseResult.from_tests(f"worksheet {sheet.worksheet}", tests, seed=seed), ""
+    result = ExerciseResult.from_tests(f"worksheet {sheet.worksheet}", tests, seed=seed)
+    return result, "", [f"{path}: {warning}" for warning in sheet.warnings]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 from rich.console import Console
@@ -29,10 +30,16 @@ def render_catalog(console: Console, exercises: tuple[ExerciseInfo, ...]) -> Non
     for info in exercises:
         table.add_row(info.name, info.difficulty.value, escape(info.summary))
     console.print(table)
-    console.print("Start one with: quizkit exercise start NAME -o FILE")
+    console.print(
+        "Start one with: quizkit exercise start NAME -o FILE (add --notebook for Jupyter)"
+    )
 
 
-def render_result(console: Console, result: ExerciseResult, path: str) -> None:
+def render_result(
+    console: Console, result: ExerciseResult, path: str, *, reproduce: str = ""
+) -> None:
+    """The result table, points per group, every failure in full, and the verdict line;
+    ``reproduce`` says how to re-run with the same seed (default: ``--seed N``)."""
     table = Table(title=f"{result.exercise}: {escape(path)} (seed {result.seed})")
     table.add_column("group")
     table.add_column("test")
@@ -66,10 +73,63 @@ def render_result(console: Console, result: ExerciseResult, path: str) -> None:
     verdict = "[bold green]all tests passed[/]" if result.passed else "[bold red]not yet[/]"
     console.print(
         f"{verdict}: {result.score:g}/{result.max_score:g} points; "
-        f"reproduce with --seed {result.seed}"
+        f"reproduce with {escape(reproduce or f'--seed {result.seed}')}"
     )
 
 
 def render_json(console: Console, result: ExerciseResult) -> None:
     """Exactly one JSON object on one line (the documented schema)."""
     console.file.write(json.dumps(result.to_json_dict()) + "\n")
+
+
+def render_notebook_check(
+    console: Console,
+    result: ExerciseResult | None,
+    notebook: str,
+    unsaved: list[str],
+    *,
+    error: str = "",
+) -> None:
+    """The check cell's output: a warning when the kernel ran code the saved notebook does not
+    hold, then the result table (rich renders it as HTML in Jupyter), or one error line."""
+    if error or result is None:
+        console.print(f"[bold red]quizkit: error:[/] {escape(error)}")
+        return
+    if unsaved:
+        names = ", ".join(unsaved)
+        console.print(
+            f"[bold yellow]warning:[/] the code you ran for {escape(names)} differs from the "
+            f"saved {escape(notebook)}, and the saved file is what is checked: save the "
+            "notebook (Ctrl+S / Cmd+S) and run this cell again"
+        )
+    render_result(console, result, notebook, reproduce=f"check_here(..., seed={result.seed})")
+
+
+_NOTEBOOK_HTML = (
+    '<pre style="white-space:pre;overflow-x:auto;line-height:normal;'
+    "font-family:Menlo,'DejaVu Sans Mono',consolas,'Courier New',monospace\">{code}</pre>"
+)
+
+
+def notebook_check_bundle(
+    result: ExerciseResult | None,
+    notebook: str,
+    unsaved: list[str],
+    *,
+    error: str = "",
+    width: int = 100,
+) -> dict[str, str]:
+    """The check cell's output as one Jupyter display bundle: ``text/html`` (the coloured
+    tables, inline styles) and ``text/plain`` (the same text without any terminal escapes)."""
+    console = Console(
+        file=io.StringIO(),
+        record=True,
+        width=width,
+        force_terminal=True,
+        force_jupyter=False,
+        color_system="truecolor",
+        highlight=False,
+    )
+    render_notebook_check(console, result, notebook, unsaved, error=error)
+    html = console.export_html(inline_styles=True, code_format=_NOTEBOOK_HTML, clear=False)
+    return {"text/plain": console.export_text(styles=False), "text/html": html}

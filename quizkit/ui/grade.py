@@ -1,5 +1,8 @@
 """Rich rendering of ``quizkit grade``: a table per submission, failures with expected vs
-received, student output quoted (never interleaved), and a progress bar for the terminal."""
+received, student output quoted (never interleaved), and a progress bar for the terminal.
+
+Every text a student or a file name controls goes through :func:`_text` (rich markup escaped,
+controls, escapes and lone surrogates made visible), so the report can always be printed."""
 
 from __future__ import annotations
 
@@ -13,18 +16,29 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from quizkit.exercises.models import TestStatus
-from quizkit.grade.models import GradeRun, SubmissionResult
+from quizkit.grade.models import GradeRun, SubmissionKind, SubmissionResult
+from quizkit.grade.reports.safe import visible
 from quizkit.ui.exercise import STATUS_STYLE
 
 OUTPUT_LINES = 12
 
 
+def _text(text: str) -> str:
+    return escape(visible(text))
+
+
 def render_run(console: Console, run: GradeRun) -> None:
-    """Every submission: points per exercise, then each failed test with its reason."""
-    for sub in run.submissions:
+    """Every submission: points per exercise, then each failed test with its reason; then the
+    roster students who handed nothing in."""
+    for sub in run.graded:
         _render_submission(console, sub)
-    total = len(run.submissions)
-    passed = sum(s.passed for s in run.submissions)
+    missing = [s for s in run.submissions if s.kind is SubmissionKind.MISSING]
+    if missing:
+        console.print(f"[bold red]nothing handed in[/] by {len(missing)} student(s) on the roster:")
+        for sub in missing:
+            console.print(f"  {_text(sub.student_id)}  {_text(sub.name)}", soft_wrap=True)
+    total = len(run.graded)
+    passed = sum(s.passed for s in run.graded)
     verdict = "[bold green]all passed[/]" if run.passed else "[bold red]not all passed[/]"
     console.print(
         f"{verdict}: {passed}/{total} submission(s) passed every test in {run.seconds:.1f} s; "
@@ -33,7 +47,10 @@ def render_run(console: Console, run: GradeRun) -> None:
 
 
 def _render_submission(console: Console, sub: SubmissionResult) -> None:
-    table = Table(title=f"{escape(sub.submission)}: {sub.score:g}/{sub.max_score:g} points")
+    who = sub.submission
+    if sub.name or sub.student_id:
+        who = f"{sub.name or '(no name)'} · {sub.student_id or '(no student_id)'} · {who}"
+    table = Table(title=f"{_text(who)}: {sub.score:g}/{sub.max_score:g} points")
     table.add_column("exercise")
     table.add_column("tests passed", justify="right")
     table.add_column("points", justify="right")
@@ -42,26 +59,28 @@ def _render_submission(console: Console, sub: SubmissionResult) -> None:
         ok = sum(t.status is TestStatus.PASSED for t in r.tests)
         status = "[green]passed[/]" if r.passed else "[red]failed[/]"
         table.add_row(
-            escape(r.exercise), f"{ok}/{len(r.tests)}", f"{r.score:g}/{r.max_score:g}", status
+            _text(r.exercise), f"{ok}/{len(r.tests)}", f"{r.score:g}/{r.max_score:g}", status
         )
     console.print(table)
     for error in sub.errors:
-        console.print(f"[bold red]unreadable input:[/] {escape(error)}")
+        console.print(f"[bold red]unreadable input:[/] {_text(error)}", soft_wrap=True)
+    for warning in sub.warnings:
+        console.print(f"[bold yellow]warning:[/] {_text(warning)}", soft_wrap=True)
     for r in sub.exercises:
         for t in r.tests:
             if t.status is TestStatus.PASSED:
                 continue
             style = STATUS_STYLE[t.status]
             console.print(
-                f"[bold {style}]{t.status.value}[/] {escape(r.exercise)} · [bold]{escape(t.name)}[/]"
+                f"[bold {style}]{t.status.value}[/] {_text(r.exercise)} · [bold]{_text(t.name)}[/]"
             )
             for line in t.message.splitlines():
-                console.print(f"  {escape(line)}", soft_wrap=True)
+                console.print(f"  {_text(line)}", soft_wrap=True)
             lines = t.output.strip("\n").splitlines()
             if lines:
                 console.print("  [dim]student output:[/]")
                 for line in lines[:OUTPUT_LINES]:
-                    console.print(f"  [dim]| {escape(line)}[/]", soft_wrap=True)
+                    console.print(f"  [dim]| {_text(line)}[/]", soft_wrap=True)
                 if len(lines) > OUTPUT_LINES:
                     console.print(f"  [dim]| ... {len(lines) - OUTPUT_LINES} more lines[/]")
 
@@ -74,9 +93,7 @@ def text_report(run: GradeRun, width: int = 120) -> str:
 
 
 def render_written(console: Console, run: GradeRun, target: str, fmt: str) -> None:
-    console.print(
-        f"wrote the {fmt} report of {len(run.submissions)} submission(s) to {escape(target)}"
-    )
+    console.print(f"wrote the {fmt} report of {len(run.graded)} submission(s) to {_text(target)}")
 
 
 @contextmanager
@@ -94,7 +111,7 @@ def grading_progress(console: Console) -> Iterator[Callable[[int, int, str], Non
     task = progress.add_task("", total=None)
 
     def update(done: int, total: int, label: str) -> None:
-        progress.update(task, completed=done, total=total, description=escape(label))
+        progress.update(task, completed=done, total=total, description=_text(label))
 
     with progress:
         yield update

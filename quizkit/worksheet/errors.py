@@ -20,3 +20,7 @@ class RenderError(QuizkitError):
     """A worksheet could not be typeset (a bug in quizkit, or a font or Typst problem)."""
 
     exit_status = ExitStatus.FAILED
+
+
+class ChangedTemplateError(StaleWorksheetError):
+    """A template an answer sheet was made from has changed since (refused by name)."""

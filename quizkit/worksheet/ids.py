@@ -7,7 +7,9 @@ The id names everything needed to regenerate a version's questions, except the s
   every question's parameters;
 - ``version`` (1-based, up to 4 digits) tells apart the students' variants of one worksheet;
 - the bank fingerprint (12 hex digits of :meth:`quizkit.bank.bank.Bank.fingerprint`) changes
-  whenever any topic file changes, so grading can refuse a sheet made from another bank.
+  whenever any topic file changes; grading uses it to tell whether the bank is still the one
+  the worksheet was made from (the per-template fingerprints on the answer sheet decide whether
+  each question can still be graded, see :mod:`quizkit.worksheet.grading`).
 
 Plain decimal and hex keep ids readable on paper and easy to type; base32 would save only a
 few characters.

@@ -6,6 +6,10 @@ questions) and has one slot per question::
     quizkit: answer-sheet
     worksheet: ws-4242-v1-3f9a2c1b7d4e
     ...
+    templates:  # per question: its template and that template's fingerprint
+      - {id: conv-out-size, fingerprint: 11fd99662349}
+    name: Ada Lovelace
+    student_id: s1815
     answers:
       - q: 1
         question: conv-out-size@348812
@@ -14,6 +18,11 @@ questions) and has one slot per question::
 Answers are read as the text the student wrote, not as YAML values: ``yes`` stays "yes" (YAML
 would make it ``True``), ``[1, 2]`` becomes the text "[1, 2]", ``1e3`` stays "1e3". Every
 problem is an :class:`AnswerSheetError` naming the file and line.
+
+``templates:`` (see :mod:`quizkit.worksheet.fingerprint`) lets grading rebuild the questions
+from the templates themselves, so a sheet survives edits to the bank that do not touch its
+templates. Sheets written before it existed have none; they are graded against the whole-bank
+fingerprint in the worksheet id.
 """
 
 from __future__ import annotations
@@ -30,6 +39,7 @@ from quizkit.bank.model import AnswerKind
 from quizkit.errors import QuizkitError
 from quizkit.worksheet.build import Version, Worksheet
 from quizkit.worksheet.errors import AnswerSheetError
+from quizkit.worksheet.fingerprint import FINGERPRINT_DIGITS, template_fingerprint
 from quizkit.worksheet.ids import WorksheetId, parse_worksheet_id
 from quizkit.worksheet.select import Selection
 
@@ -62,8 +72,17 @@ class Slot:
 
 
 @dataclass(frozen=True)
+class TemplateRef:
+    """One question's template as the sheet recorded it; ``line`` is 1-based."""
+
+    id: str
+    fingerprint: str
+    line: int
+
+
+@dataclass(frozen=True)
 class AnswerSheet:
-    """A read answer sheet."""
+    """A read answer sheet. ``templates`` is empty for sheets written before it existed."""
 
     path: Path
     worksheet: WorksheetId
@@ -72,6 +91,7 @@ class AnswerSheet:
     name: str
     student_id: str
     slots: tuple[Slot, ...]
+    templates: tuple[TemplateRef, ...] = ()
 
 
 def sheet_filename(version: Version) -> str:
@@ -99,6 +119,12 @@ def render_answer_sheet(
         f"topics: [{topics}]",
         f"count: {selection.count}",
         f"levels: {_quote(format_levels(selection.levels))}",
+        "templates:  # the question templates, as they were: grading checks these, not the bank",
+        *(
+            f"  - {{id: {item.question.template.id}, "
+            f"fingerprint: {template_fingerprint(item.question.template)}}}"
+            for item in version.items
+        ),
         "name: ",
         "student_id: ",
         "answers:",
@@ -121,8 +147,9 @@ def _quote(text: str) -> str:
 
 
 def is_answer_sheet(path: Path) -> bool:
-    """Does ``path`` look like an answer sheet (a YAML file with ``quizkit: answer-sheet``)?"""
-    if path.suffix.lower() not in (".yaml", ".yml") or not path.is_file():
+    """Is ``path`` an answer sheet? Recognized by content, whatever its name: a regular file
+    whose first 4 KB hold a ``quizkit: answer-sheet`` line."""
+    if not path.is_file():
         return False
     try:
         with path.open("rb") as handle:
@@ -216,7 +243,28 @@ class _Reader:
             name=self.optional(top, "name"),
             student_id=self.optional(top, "student_id"),
             slots=tuple(self._slot(node) for node in answers.value),
+            templates=self._templates(top),
         )
+
+    def _templates(self, top: dict[str, yaml.Node]) -> tuple[TemplateRef, ...]:
+        node = top.get("templates")
+        if node is None:
+            return ()
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.fail(node, "`templates:` must be a list of `- {id: ..., fingerprint: ...}`")
+        refs = []
+        for item in node.value:
+            fields = self.mapping(item, "each template")
+            template_id = self.scalar(fields, "id", item)
+            fingerprint = self.scalar(fields, "fingerprint", item)
+            if not re.fullmatch(f"[0-9a-f]{{{FINGERPRINT_DIGITS}}}", fingerprint):
+                raise self.fail(
+                    fields["fingerprint"],
+                    f"template {template_id}: a fingerprint is {FINGERPRINT_DIGITS} hex digits, "
+                    f"got {fingerprint!r}",
+                )
+            refs.append(TemplateRef(template_id, fingerprint, item.start_mark.line + 1))
+        return tuple(refs)
 
     def _topics(self, top: dict[str, yaml.Node], root: yaml.Node) -> list[str]:
         node = top.get("topics")

@@ -18,6 +18,7 @@ class ReportFormat(str, Enum):
     JUNIT = "junit"
     GRADESCOPE = "gradescope"
     CLASSROOM = "classroom"
+    CSV = "csv"
 
     @property
     def single_submission(self) -> bool:
@@ -39,6 +40,10 @@ def build_report(run: GradeRun, fmt: ReportFormat) -> str:
         from quizkit.grade.reports.gradescope import gradescope_report
 
         return gradescope_report(run)
+    if fmt is ReportFormat.CSV:
+        from quizkit.grade.reports.csv_report import csv_report
+
+        return csv_report(run)
     if fmt is ReportFormat.CLASSROOM:
         from quizkit.grade.reports.classroom import classroom_report
 

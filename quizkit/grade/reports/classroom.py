@@ -5,6 +5,8 @@
 
     {"version": 1, "status": "pass"|"fail"|"error", "max_score": N,
      "tests": [{"name", "status", "score", "message", "line_no", "execution_time"}]}
+
+plus ``name``, ``student_id`` and ``warnings`` at the top level, which the reporter ignores.
 """
 
 from __future__ import annotations
@@ -53,5 +55,13 @@ def classroom_report(run: GradeRun) -> str:
             }
         )
     status = "error" if sub.errors else ("pass" if sub.passed else "fail")
-    report = {"version": 1, "status": status, "max_score": sub.max_score, "tests": tests}
+    report = {
+        "version": 1,
+        "status": status,
+        "max_score": sub.max_score,
+        "tests": tests,
+        "name": sub.name,
+        "student_id": sub.student_id,
+        "warnings": sub.warnings,
+    }
     return json.dumps(report) + "\n"

@@ -1,6 +1,7 @@
 """``--format gradescope``: Gradescope's ``/autograder/results/results.json`` for one
 submission: ``score``, ``execution_time``, ``output`` and ``tests[]`` with ``name``, ``score``,
-``max_score``, ``status`` (passed/failed), ``output`` and ``visibility``."""
+``max_score``, ``status`` (passed/failed), ``output`` and ``visibility``. The student's name and
+id (from an answer sheet) and any warnings lead ``output``, and are in ``extra_data``."""
 
 from __future__ import annotations
 
@@ -41,9 +42,12 @@ def gradescope_report(run: GradeRun) -> str:
                 "visibility": "visible",
             }
         )
-    summary = [f"seed {run.seed}"] + [
-        f"{r.exercise}: {r.score:g}/{r.max_score:g}" for r in sub.exercises
-    ]
+    summary = []
+    if sub.name or sub.student_id:
+        summary.append(f"student: {sub.name} ({sub.student_id})")
+    summary += [f"warning: {w}" for w in sub.warnings]
+    summary += [f"seed {run.seed}"]
+    summary += [f"{r.exercise}: {r.score:g}/{r.max_score:g}" for r in sub.exercises]
     report = {
         "score": sub.score,
         "max_score": sub.max_score,
@@ -51,6 +55,7 @@ def gradescope_report(run: GradeRun) -> str:
         "output": "\n".join(summary),
         "visibility": "visible",
         "stdout_visibility": "hidden",
+        "extra_data": {"name": sub.name, "student_id": sub.student_id, "warnings": sub.warnings},
         "tests": tests,
     }
     return json.dumps(report, indent=2) + "\n"

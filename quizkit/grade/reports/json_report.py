@@ -1,7 +1,8 @@
 """``--format json``: JSON Lines, one object per submission (``jq -s`` reads them as a list).
 
-Each object: ``{"submission", "kind", "passed", "score", "max_score", "seed", "errors",
-"exercises": [<exercise check --json object>, ...]}``.
+Each object: ``{"submission", "kind", "name", "student_id", "passed", "score", "max_score",
+"seed", "errors", "warnings", "exercises": [<exercise check --json object>, ...]}``; a roster
+student who handed nothing in is an object of kind ``missing`` with no exercises.
 """
 
 from __future__ import annotations

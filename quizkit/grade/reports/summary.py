@@ -9,7 +9,8 @@ import re
 from pathlib import Path
 
 from quizkit.exercises.models import TestStatus
-from quizkit.grade.models import GradeRun
+from quizkit.grade.models import GradeRun, SubmissionKind
+from quizkit.grade.reports.safe import visible
 
 MAX_FAILURES = 20
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
@@ -17,7 +18,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
 
 def md_escape(text: str, limit: int = 300) -> str:
     """One line of ``text`` that Markdown shows literally (HTML and table pipes escaped)."""
-    line = " ".join(text.split())
+    line = visible(" ".join(text.split()), newlines=False)
     if len(line) > limit:
         line = line[: limit - 3] + "..."
     line = line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -29,30 +30,31 @@ def markdown_summary(run: GradeRun) -> str:
     lines = [
         f"## quizkit grade: {verdict}",
         "",
-        f"seed {run.seed}, {len(run.submissions)} submission(s), {run.seconds:.1f} s",
+        f"seed {run.seed}, {len(run.graded)} submission(s), {run.seconds:.1f} s",
         "",
-        "| submission | exercise | points | tests passed | |",
+        "| student | exercise | points | tests passed | |",
         "|---|---|---:|---:|---|",
     ]
     failures: list[str] = []
     for sub in run.submissions:
+        if sub.kind is SubmissionKind.MISSING:
+            lines.append(f"| {md_escape(sub.student)} | – | – | – | ⚠️ nothing handed in |")
+            continue
         for r in sub.exercises:
             ok = sum(t.status is TestStatus.PASSED for t in r.tests)
             mark = "✅" if r.passed else "❌"
             lines.append(
-                f"| {md_escape(sub.submission)} | {md_escape(r.exercise)} | "
+                f"| {md_escape(sub.student)} | {md_escape(r.exercise)} | "
                 f"{r.score:g}/{r.max_score:g} | {ok}/{len(r.tests)} | {mark} |"
             )
             failures += [
-                f"- {md_escape(sub.submission)} · {md_escape(r.exercise)} · "
+                f"- {md_escape(sub.student)} · {md_escape(r.exercise)} · "
                 f"`{t.name}`: **{t.status.value}** — {md_escape(t.message)}"
                 for t in r.tests
                 if t.status is not TestStatus.PASSED
             ]
         for error in sub.errors:
-            lines.append(
-                f"| {md_escape(sub.submission)} | input | 0/0 | – | ⚠️ {md_escape(error)} |"
-            )
+            lines.append(f"| {md_escape(sub.student)} | input | 0/0 | – | ⚠️ {md_escape(error)} |")
     if failures:
         lines += ["", "### Failures", "", *failures[:MAX_FAILURES]]
         if len(failures) > MAX_FAILURES:
@@ -66,6 +68,6 @@ def append_step_summary(run: GradeRun, env: dict[str, str] | None = None) -> Pat
     if not target:
         return None
     path = Path(target)
-    with path.open("a", encoding="utf-8") as handle:
+    with path.open("a", encoding="utf-8", errors="backslashreplace") as handle:
         handle.write(markdown_summary(run))
     return path
