@@ -73,8 +73,8 @@ def test_show_renders_the_question_with_its_id() -> None:
 def test_show_answer_gives_the_torch_answer_and_the_derivation() -> None:
     result = runner.invoke(app, ["show", "conv-out-size@1234", "--answer"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
-    assert "Answer:   (2, 64, 23, 23)" in result.output
-    assert "floor((23 + 2*0 - 1)/1) + 1 = 23" in result.output
+    assert "Answer:   (4, 32, 27, 27)" in result.output
+    assert "floor((55 + 2*2 - 7)/2) + 1 = 27" in result.output
 
 
 def test_unknown_template_is_a_one_line_error_with_exit_2() -> None:

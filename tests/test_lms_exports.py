@@ -351,3 +351,13 @@ def _path(element: ET.Element, root: ET.Element) -> str:
         names.append(node.tag.removeprefix(QTI))
         node = parents.get(node)
     return "/".join(reversed(names))
+
+
+@pytest.mark.parametrize("shape", [(), (7,), (2, 3)])
+def test_no_shape_spelling_is_empty_so_gift_answer_lists_stay_parseable(
+    shape: tuple[int, ...],
+) -> None:
+    from quizkit.worksheet.lms import shape_spellings
+
+    spellings = shape_spellings(shape)
+    assert spellings and all(s.strip() for s in spellings)

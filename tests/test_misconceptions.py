@@ -149,3 +149,36 @@ templates:
 """
     with pytest.raises(QuizkitError, match="misconceptions are for number, shape and value"):
         Bank(write_bank(demo=text)).template("demo-bool")
+
+
+def test_a_misconception_with_when_applies_only_where_its_condition_holds(
+    write_bank: Callable[..., Path],
+) -> None:
+    # "forgot the padding" only exists where there is padding: with `when`, p = 0 is fine
+    text = CONV.format(low_padding=0).replace(
+        '        feedback: "You ignored the padding."\n',
+        '        feedback: "You ignored the padding."\n        when: "p > 0"\n',
+    )
+    bank = Bank(write_bank(demo=text))
+    report = validate_bank(bank, samples=30)
+    assert [
+        p.message for t in report.templates for p in t.problems if "forgot-padding" in p.message
+    ] == []
+    for seed in range(30):
+        question = make_question(bank.template("demo-conv"), seed)
+        names = [w.name for w in compute_truth(question).misconceptions]
+        assert ("forgot-padding" in names) == (question.params["p"] > 0)
+
+
+def test_a_broken_when_condition_is_a_template_error_naming_it(
+    write_bank: Callable[..., Path],
+) -> None:
+    text = CONV.format(low_padding=1).replace(
+        '        feedback: "You ignored the padding."\n',
+        '        feedback: "You ignored the padding."\n        when: "q > 0"\n',
+    )
+    question = make_question(Bank(write_bank(demo=text)).template("demo-conv"), 0)
+    with pytest.raises(
+        QuizkitError, match=r"demo-conv.misconceptions\[forgot-padding\].when: NameError"
+    ):
+        compute_truth(question)

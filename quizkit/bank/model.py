@@ -129,6 +129,11 @@ class Misconception(Strict):
     feedback: str = Field(
         description="one sentence, as a teacher names the mistake; may use {placeholders}"
     )
+    when: str | None = Field(
+        None,
+        description="a Python condition over params and lets (like constraints): the mistake "
+        "only applies to questions where it holds (e.g. `ceil_mode` drawn true)",
+    )
 
     @field_validator("name")
     @classmethod

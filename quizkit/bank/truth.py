@@ -35,9 +35,9 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from quizkit import zoo
 from quizkit.answers.check import flatten
-from quizkit.bank.model import AnswerKind, AnswerSpec
+from quizkit.bank.model import AnswerKind, AnswerSpec, Misconception
 from quizkit.bank.question import Question, Truth, WrongAnswer
-from quizkit.bank.sampling import FORMULA_GLOBALS
+from quizkit.bank.sampling import FORMULA_GLOBALS, evaluate
 from quizkit.errors import TemplateError
 
 __all__ = ["Truth", "compute_truth", "warm_up"]
@@ -133,7 +133,9 @@ def compute_truth(question: Question) -> Truth:
     with _quiet_single_thread(), _default_dtype(torch.float64):
         truth = _measured(evaluation, spec.kind)
         wrong = tuple(
-            _wrong_answer(question, i) for i in range(len(question.template.misconceptions))
+            _wrong_answer(question, i)
+            for i, misconception in enumerate(question.template.misconceptions)
+            if applies(misconception, question)
         )
     return replace(truth, misconceptions=wrong) if wrong else truth
 
@@ -145,6 +147,14 @@ def _measured(evaluation: _Evaluation, kind: AnswerKind) -> Truth:
         raise TemplateError(
             f"{evaluation.where}: torch raised {type(error).__name__}: {error}"
         ) from None
+
+
+def applies(misconception: Misconception, question: Question) -> bool:
+    """Whether ``misconception`` is a possible mistake on ``question`` (its ``when`` holds)."""
+    if misconception.when is None:
+        return True
+    where = f"{question.template.id}.misconceptions[{misconception.name}].when"
+    return bool(evaluate(misconception.when, question.scope, where=where))
 
 
 def _wrong_answer(question: Question, index: int) -> WrongAnswer:

@@ -213,6 +213,8 @@ def choices(item: Item) -> list[tuple[str, bool]]:
 def shape_spellings(shape: tuple[int, ...] | list[int]) -> list[str]:
     """The usual ways to write a shape, for short-answer matching."""
     sizes = [str(int(n)) for n in shape]
+    if not sizes:  # the scalar shape: an empty answer would end a GIFT answer list
+        return ["()", "[]", "torch.Size([])"]
     if len(sizes) == 1:
         return [f"({sizes[0]},)", f"[{sizes[0]}]", sizes[0]]
     spaced, tight = ", ".join(sizes), ",".join(sizes)
