@@ -12,6 +12,7 @@ import re
 
 import pytest
 
+from quizkit.answers.precision import precision_sentence
 from quizkit.bank.bank import Bank
 from quizkit.bank.model import AnswerKind, Template
 from quizkit.bank.question import make_question
@@ -81,13 +82,61 @@ def test_every_template_has_hint_solution_and_source(template: Template) -> None
     )
 
 
+# A hand-written precision sentence in a prompt would say it twice (and could disagree).
+HAND_PRECISION = re.compile(
+    r"significant figure|decimal place|\bdecimals\b|\bd\.p\.|round(ed)? to|有效数字|位小数", re.I
+)
+# `3//2` between numbers: an expression the prompt should have evaluated.
+FLOOR_DIVISION = re.compile(r"\d\s*//\s*\d")
+# `w - -0.5`, `+ -1`: a sign the template should have folded.
+DOUBLE_SIGN = re.compile(r"(?<![<>=!\-])[-+]\s*[-+]\s*\d")
+# Float noise: 0.15000000000000002, 0.07499999999999996, 2.77556e-17.
+FLOAT_NOISE = re.compile(r"\d\.\d*(?:0{6,}[1-9]|9{6,}[0-8])|\de-(?:1[5-9]|[2-9]\d)\b")
+RENDER_SEEDS = 20
+
+
+def _texts(template: Template, seed: int) -> list[tuple[str, str]]:
+    question = make_question(template, seed)
+    texts = [("prompt", question.prompt), ("hint", question.hint), ("solution", question.solution)]
+    return texts + [("option", option) for option in question.options]
+
+
 @pytest.mark.parametrize("template", TEMPLATES, ids=lambda t: t.id)
-def test_prompts_asking_for_a_precision_declare_a_matching_tolerance(template: Template) -> None:
-    tolerance = template.answer.tolerance
-    if "significant figures" in template.prompt:
-        assert tolerance.sigfigs is not None, f"{template.id}: prompt asks for sig figs"
-    if "decimal places" in template.prompt:
-        assert tolerance.atol is not None, f"{template.id}: prompt asks for decimal places"
+def test_prompts_leave_the_precision_to_the_tolerance(template: Template) -> None:
+    assert not HAND_PRECISION.search(template.prompt), (
+        f"{template.id}: the prompt states a precision; say it with `tolerance:` instead"
+    )
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda t: t.id)
+def test_every_value_and_count_prompt_ends_with_its_precision(template: Template) -> None:
+    spec = template.answer
+    if spec.kind not in (AnswerKind.VALUE, AnswerKind.PARAMS, AnswerKind.FLOPS, AnswerKind.INT):
+        return
+    question = make_question(template, 0)
+    listed = isinstance(question.lets.get("result"), list | tuple)
+    sentence = precision_sentence(spec.kind, spec.tolerance, listed=listed)
+    assert sentence and question.prompt.endswith(sentence), question.prompt[-200:]
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda t: t.id)
+def test_rendered_texts_have_no_floor_division_double_signs_or_float_noise(
+    template: Template,
+) -> None:
+    for seed in range(RENDER_SEEDS):
+        for field, text in _texts(template, seed):
+            where = f"{template.id}@{seed}.{field}"
+            if field == "prompt":
+                found = FLOOR_DIVISION.search(text)
+                assert found is None, f"{where}: evaluate {found.group(0)!r} for the student"
+            for pattern, what in ((DOUBLE_SIGN, "fold the signs"), (FLOAT_NOISE, "round it")):
+                found = pattern.search(text)
+                assert found is None, f"{where}: {found.group(0)!r}: {what}"
+
+
+def test_the_bank_names_at_least_300_misconceptions_over_150_templates() -> None:
+    counts = [len(t.misconceptions) for t in TEMPLATES]
+    assert sum(counts) >= 300 and sum(1 for c in counts if c) >= 150, (sum(counts), len(counts))
 
 
 @pytest.mark.parametrize("topic", TOPICS)
