@@ -555,3 +555,85 @@ def test_value_accepts_trigonometry_for_cosine_schedules() -> None:
     tanh = parse_answer(AnswerKind.VALUE, "tanh(0.5)")
     assert isinstance(tanh, Parsed)
     assert tanh.value == pytest.approx(math.tanh(0.5))
+
+
+# --- input as a Chinese IME types it ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "expected"),
+    [
+        (AnswerKind.SHAPE, "（8，16，5，5）", (8, 16, 5, 5)),
+        (AnswerKind.SHAPE, "8、16、5、5", (8, 16, 5, 5)),
+        (AnswerKind.SHAPE, "［８，１６］", (8, 16)),
+        (AnswerKind.SHAPE, "8×16×5×5。", (8, 16, 5, 5)),
+        (AnswerKind.INT, "２５７", 257),
+        (AnswerKind.PARAMS, "３×３×６４＋６４", 640),
+        (AnswerKind.INT, "10³", 1000),
+        (AnswerKind.VALUE, "1.25。", 1.25),
+        (AnswerKind.VALUE, "－０．５", -0.5),
+        (AnswerKind.VALUE, "2⁻¹", 0.5),
+        (AnswerKind.VALUE, "［0.1，0.2］", [0.1, 0.2]),
+        (AnswerKind.VALUE, "「0.25」", 0.25),
+        (AnswerKind.BOOL, "是", True),
+        (AnswerKind.BOOL, "否", False),
+        (AnswerKind.BOOL, "对", True),
+        (AnswerKind.BOOL, "错", False),
+        (AnswerKind.BOOL, "正确", True),
+        (AnswerKind.BOOL, "错误。", False),
+        (AnswerKind.LEGAL, "能", True),
+        (AnswerKind.LEGAL, "不能", False),
+        (AnswerKind.LEGAL, "会报错", False),
+    ],
+)
+def test_full_width_forms_and_chinese_words_read_as_their_ascii_meaning(
+    kind: AnswerKind, text: str, expected: object
+) -> None:
+    parsed = parse_answer(kind, text)
+    assert isinstance(parsed, Parsed), parsed
+    assert parsed.value == expected
+
+
+LOSS_OPTIONS = [
+    "L1 loss is more robust to outliers",
+    "L2 loss is more robust to outliers",
+    "MAE squares it",
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "index"),
+    [("（b）", 1), ("Ｂ", 1), ("选b", 1), ("选项 B", 1), ("答案是（c）", 2), ("b项", 1), ("L1", 0),
+     ("l2", 1), ("MAE", 2), ("ＭＡＥ", 2)],
+)  # fmt: skip
+def test_choices_read_in_brackets_full_width_with_chinese_words_or_by_a_key_word(
+    text: str, index: int
+) -> None:
+    assert parse_answer(AnswerKind.CHOICE, text, options=LOSS_OPTIONS) == Parsed(index)
+
+
+def test_a_key_word_in_two_options_is_refused_as_ambiguous() -> None:
+    failure = parse_answer(AnswerKind.CHOICE, "loss", options=LOSS_OPTIONS)
+    assert isinstance(failure, ParseFailure)
+    assert "ambiguous" in failure.message and "(a)" in failure.message and "(b)" in failure.message
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "stopper"),
+    [
+        (AnswerKind.SHAPE, "8 16 5 5?", "'?' (question mark, U+003F, character 9)"),
+        (AnswerKind.SHAPE, "8x16x5x5；", "';' (semicolon, U+003B, character 9)"),
+        (AnswerKind.INT, "25７＃", "'#' (number sign, U+0023, character 4)"),
+        (AnswerKind.VALUE, "0.5€", "'€' (euro sign, U+20AC, character 4)"),
+    ],
+)
+def test_an_unreadable_answer_names_the_character_that_stopped_it(
+    kind: AnswerKind, text: str, stopper: str
+) -> None:
+    failure = parse_answer(kind, text)
+    assert isinstance(failure, ParseFailure)
+    assert failure.message.startswith(f"reading stopped at {stopper}: "), failure.message
+
+
+def test_superscripts_are_powers_not_digits() -> None:
+    assert parse_answer(AnswerKind.INT, "3×10²") == Parsed(300)

@@ -85,6 +85,19 @@ def test_unknown_placeholder_is_rejected(write_bank: Callable[..., Path]) -> Non
         load_topic_file(root / "demo.yaml")
 
 
+@pytest.mark.parametrize(
+    "prompt", ["What is len({1, 2}) + {a}?", "What is len({1, 2) + {a}?", "A set {a} } here"]
+)
+def test_a_literal_brace_in_a_prompt_names_the_double_brace_escape(
+    write_bank: Callable[..., Path], prompt: str
+) -> None:
+    root = write_bank(demo=GOOD.replace("What is {a} + {b}?", prompt))
+    with pytest.raises(
+        BankError, match=r"demo\.yaml:\d+: .*write a literal brace as \{\{ and \}\}"
+    ):
+        load_topic_file(root / "demo.yaml")
+
+
 def test_topic_must_match_file_name(write_bank: Callable[..., Path]) -> None:
     root = write_bank(other=GOOD)
     with pytest.raises(BankError, match=r"other.yaml:1: topic: 'demo' must equal the file name"):

@@ -80,3 +80,38 @@ def test_validate_command_exits_1_on_failure_and_0_on_success(
     passed = runner.invoke(app, ["validate", "-n", "5"], env={"COLUMNS": "200"})
     assert passed.exit_code == 0, passed.output
     assert "All 1 templates valid" in passed.output
+
+
+GELU = """\
+topic: demo
+title: Demo
+templates:
+  - id: demo-gelu
+    title: gelu
+    difficulty: 1
+    params:
+      x: {{floats: [0.5, 2]}}
+    let:
+      result: "{formula}"
+    prompt: "F.gelu({{x}})?"
+    answer:
+      kind: value
+      expr: "F.gelu(torch.tensor(x))"
+    hint: "x * Phi(x)"
+    solution: "{{result}}"
+"""
+
+
+@pytest.mark.parametrize(
+    ("formula", "ok"),
+    [
+        ("x * 0.5 * (1 + math.erf(x / sqrt(2)))", True),
+        # tanh approximation: within the student's 1% everywhere, but not the exact GELU
+        ("0.5 * x * (1 + tanh(sqrt(2 / math.pi) * (x + 0.044715 * x ** 3)))", False),
+    ],
+)
+def test_validate_holds_worked_solutions_to_1e9_not_to_the_student_tolerance(
+    write_bank: Callable[..., Path], formula: str, ok: bool
+) -> None:
+    report = validate_bank(Bank(write_bank(demo=GELU.format(formula=formula))), samples=10)
+    assert report.ok is ok, [p.message for t in report.templates for p in t.problems]

@@ -219,3 +219,45 @@ def test_newer_database_is_refused_with_a_clear_message(home: Path, bank: Path) 
     assert "written by a newer quizkit" in done.stderr
     assert "Traceback" not in done.stderr
     assert len(list(home.glob("attempts.db.schema*.bak"))) == 1
+
+
+MISCONCEIVED = """\
+topic: pads
+title: Padding
+templates:
+  - id: pads-conv
+    title: conv with padding
+    difficulty: 2
+    params:
+      h: {ints: [6, 12]}
+      p: {ints: [1, 2]}
+    let:
+      result: "(1, 1, h + 2 * p - 2, h + 2 * p - 2)"
+    prompt: "Input (1, 1, {h}, {h}) through nn.Conv2d(1, 1, 3, padding={p})?"
+    answer:
+      kind: shape
+      module: "nn.Conv2d(1, 1, 3, padding=p)"
+      input: "(1, 1, h, h)"
+    misconceptions:
+      - name: forgot-padding
+        expr: "(1, 1, h - 2, h - 2)"
+        feedback: "You ignored padding={p}: it adds {p} pixels on each side."
+    hint: "h + 2p - k + 1"
+    solution: "{result}"
+"""
+
+
+def test_practice_names_the_misconception_a_wrong_answer_matches(
+    home: Path, tmp_path: Path
+) -> None:
+    bank = tmp_path / "misbank"
+    bank.mkdir()
+    (bank / "pads.yaml").write_text(MISCONCEIVED, encoding="utf-8")
+    [question] = planned_questions(bank, ["pads"], count=1, seed=3)
+    h, p = question.params["h"], question.params["p"]
+    done = practice(
+        home, bank, ["pads", "-n", "1", "--seed", "3", "--json"], f"1x1x{h - 2}x{h - 2}\n"
+    )
+    assert f"Likely mistake: You ignored padding={p}" in " ".join(done.stderr.split())
+    [entry] = json.loads(done.stdout)["questions"]
+    assert entry["status"] == "wrong" and entry["misconception"] == "forgot-padding"

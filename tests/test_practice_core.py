@@ -315,6 +315,7 @@ def test_unseeded_plan_avoids_seeds_already_seen(toy_bank: Bank) -> None:
 class FakeTruth:
     value: Any
     detail: str = ""
+    misconceptions: tuple[Any, ...] = ()
 
 
 class FakeChecker:

@@ -101,13 +101,15 @@ def test_flops_follow_the_notes_formula_with_one_mac_as_two_flops() -> None:
     assert truth.value == counter.get_total_flops() == 2 * 3 * 3 * 64 * 64 * 480 * 640
 
 
-def test_value_of_a_loss_equals_the_functional_call() -> None:
+def test_value_of_a_loss_equals_the_functional_call_in_float64_by_default() -> None:
     truth = _truth(
         {"kind": "value", "expr": "F.cross_entropy(torch.tensor([z]), torch.tensor([y]))"},
         params={"z": {"value": [1.0, 2.0, 0.5]}, "y": {"value": 1}},
     )
-    direct = F.cross_entropy(torch.tensor([[1.0, 2.0, 0.5]]), torch.tensor([1])).item()
-    assert truth.value == pytest.approx(direct, rel=1e-12)
+    logits = torch.tensor([[1.0, 2.0, 0.5]], dtype=torch.float64)
+    direct = F.cross_entropy(logits, torch.tensor([1])).item()
+    assert truth.value == pytest.approx(direct, rel=1e-15)
+    assert torch.get_default_dtype() is torch.float32  # restored after the truth
 
 
 def test_value_of_a_tensor_is_a_flat_list() -> None:

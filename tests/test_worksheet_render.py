@@ -23,7 +23,8 @@ from typer.testing import CliRunner
 from quizkit.bank.model import AnswerKind
 from quizkit.worksheet.html import worksheet_html
 from quizkit.worksheet.jsonout import worksheet_json
-from quizkit.worksheet.lms import ExportFormat, absolute_tolerance, export_bank, gift_escape
+from quizkit.worksheet.lms import ExportFormat, export_bank
+from quizkit.worksheet.lms_gift import gift_escape
 from quizkit.worksheet.markdown import worksheet_markdown
 from quizkit.worksheet.output import Format, make_worksheet, planned_files, write_worksheet
 from quizkit.worksheet.typeset import compile_pdf, worksheet_source
@@ -162,23 +163,6 @@ def test_gift_escapes_its_special_characters() -> None:
     for block in blocks:
         question = block.split("\n", 1)[1].strip()
         assert re.fullmatch(r"::[^\n]*::\[html\][^\n]*\{[^\n]*\}", question), question
-
-
-@pytest.mark.parametrize(
-    ("kind", "truth", "tolerance", "expected"),
-    [
-        (AnswerKind.VALUE, 2.0, {}, 2e-2 + 1e-8),
-        (AnswerKind.VALUE, 123.0, {"sigfigs": 2}, 5.0),
-        (AnswerKind.PARAMS, 1000, {}, 0.0),
-        (AnswerKind.FLOPS, 1000, {"rtol": 0.01}, 10.0),
-    ],
-)
-def test_lms_tolerance_matches_the_answer_checker(
-    kind: AnswerKind, truth: float, tolerance: dict[str, float], expected: float
-) -> None:
-    from quizkit.bank.model import Tolerance
-
-    assert absolute_tolerance(kind, truth, Tolerance(**tolerance)) == pytest.approx(expected)
 
 
 # --- the command -----------------------------------------------------------------------------

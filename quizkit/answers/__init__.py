@@ -13,7 +13,7 @@ Values by kind: shape -> ``tuple[int, ...]``; legal/bool -> ``bool``; params/flo
 ``list[float]``; choice -> ``int`` (0-based option index).
 """
 
-from quizkit.answers.check import Verdict, accepted_interval, check_answer
+from quizkit.answers.check import Verdict, accepted_interval, check_answer, tolerance_bound
 from quizkit.answers.formats import accepted_formats, format_value
 from quizkit.answers.parse import Parsed, ParseFailure, parse_answer
 from quizkit.answers.shown import ShownAnswer, shown_answer
@@ -29,4 +29,5 @@ __all__ = [
     "format_value",
     "parse_answer",
     "shown_answer",
+    "tolerance_bound",
 ]

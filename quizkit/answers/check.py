@@ -11,6 +11,7 @@ Which answers are accepted, for truth ``t`` and answer ``x``:
   (counts above 2**53 typed as ``…P`` cannot be more precise than that).
 - value: ``|x - t| <= atol + rtol * |t|`` with defaults ``rtol = 1e-2`` and ``atol = 1e-8``
   (PrairieLearn's), each replaced when declared.
+- ``decimals = n`` (any numeric kind): ``|x - t| <= 0.5 * 10**-n``, i.e. atol = 5e-(n+1), rtol = 0.
 - ``sigfigs = n`` (any numeric kind; takes precedence over rtol): ``x`` agrees with ``t`` to n
   significant figures, ``|x - t| <= 0.5 * 10**(floor(log10|t|) - n + 1)``, where the decade
 ``floor(log10|t|)`` of a float truth is read from its shortest decimal (the float nearest 1e-7
@@ -97,6 +98,19 @@ def accepted_interval(kind: AnswerKind, truth: object, tolerance: Tolerance) -> 
     if isinstance(truth, list):
         return _list_interval(kind, truth, rule)
     return _interval(kind, _num(truth), rule, with_note=True)
+
+
+def tolerance_bound(kind: AnswerKind, truth: int | float, tolerance: Tolerance) -> Fraction:
+    """The largest accepted ``|x - truth|`` for one number (0 when exact): the rule
+    :func:`check_answer` applies, for exporters that must state the same interval.
+
+    Exact in fractions; a float answer additionally gets a few ulps of slack in the checker,
+    so an exported interval ``truth ± tolerance_bound`` (rounded inward) is always accepted.
+    """
+    rule = _rule(kind, tolerance)
+    if rule.exact or not math.isfinite(float(truth)):
+        return Fraction(0)
+    return _bound(truth, rule)
 
 
 # --- truth and types --------------------------------------------------------------------------
@@ -192,6 +206,8 @@ def _type_mismatch(kind: AnswerKind, truth: object, given: object) -> str | None
 
 def _rule(kind: AnswerKind, tolerance: Tolerance) -> _Rule:
     rtol, atol, sigfigs = tolerance.rtol, tolerance.atol, tolerance.sigfigs
+    if tolerance.decimals is not None and kind in (AnswerKind.VALUE, *COUNT_KINDS):
+        return _Rule(exact=False, rtol=0.0, atol=float(f"5e-{tolerance.decimals + 1}"))
     if kind is AnswerKind.VALUE:
         return _Rule(
             exact=False,

@@ -92,6 +92,8 @@ def evaluate(text: str) -> Number:
         raise ExprError("the answer is empty")
     if len(source) > MAX_LENGTH:
         raise ExprError(f"the answer is too long ({len(source)} characters; at most {MAX_LENGTH})")
+    if "#" in source:  # Python would read the rest as a comment: "25#7" must not be 25
+        raise ExprError(f"'#' is not arithmetic in {source!r}")
     try:
         with warnings.catch_warnings():
             # e.g. "2(3)" warns "'int' object is not callable" while compiling; the student

@@ -39,6 +39,15 @@ Accepted input, by kind (case-insensitive words; surrounding backticks ignored):
   refused as ambiguous; ``(b)`` is never ambiguous. Without ``options`` any letter or positive
   number is accepted unchecked.
 
+Input as people type it, in every kind: the text is NFKC-normalized first, so a Chinese IME's
+full-width forms read as their ASCII twins (``（8，16，5，5）``, ``２５７``, ``Ｂ``, ``［0.1，0.2］``);
+then ``、`` separates like a comma, a final ``。`` (or ``.``/``!``) ends the sentence and is dropped,
+other ``。`` are decimal points, corner quotes ``「」『』`` are dropped, ``【】`` are brackets, and
+superscript exponents (``10²``, ``2⁻³``) become powers (NFKC alone would make ``10²`` read 102).
+Yes/no words include 是/否/对/错/正确/错误/能/不能/可以/不可以 (and ``是的``, ``不对`` …); a choice
+may be written ``选b``, ``选项 B``, ``答案是（c）`` or ``b项``, or by a word of its text that no other
+option has (``L1``, ``MAE``). Text that still cannot be read names the character that stopped it.
+
 The comma rule, per kind: in a shape a comma always separates sizes (``16,384`` is two sizes);
 in a count it is only a thousands separator, valid between groups of exactly three digits
 (``1,024``; ``1,16`` and ``1,0245`` are refused); in a value it separates list items, but
@@ -51,6 +60,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -92,7 +102,7 @@ def parse_answer(
     try:
         value = _parse(kind, text, options)
     except (_Unreadable, ExprError) as error:
-        return ParseFailure(error.message, accepted_formats(kind))
+        return ParseFailure(_with_stopper(error.message, text), accepted_formats(kind))
     except Exception as error:  # a bug here must not end the student's session
         message = f"could not read {_quote(text)} (internal error: {type(error).__name__})"
         return ParseFailure(message, accepted_formats(kind))
@@ -136,8 +146,61 @@ _CHAR_MAP = str.maketrans(
 )
 
 
+_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+_SUPERSCRIPTS = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+")
+# After NFKC: the CJK punctuation it leaves alone.
+_CJK_MAP = str.maketrans(
+    {
+        "、": ",",
+        "。": ".",
+        "「": "",
+        "」": "",
+        "『": "",
+        "』": "",
+        "【": "[",
+        "】": "]",
+        "〔": "(",
+        "〕": ")",
+    }
+)
+# Characters any answer may contain; the first one outside this set is named when reading fails.
+_READABLE = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,+-*/^%()[]{}_:=~≈×'\"`"
+)
+
+
+def normalize_input(text: str) -> str:
+    """What the parser reads: NFKC (full-width to ASCII), CJK punctuation mapped, exponents.
+
+    ``10²`` → ``10^(2)`` before NFKC (which would make it ``102``); ``、`` → ``,``;
+    a final ``。`` is a full stop and dropped, other ``。`` are decimal points; ``「」`` dropped.
+    """
+    text = _SUPERSCRIPTS.sub(lambda m: f"^({m.group().translate(_SUPERSCRIPT)})", text)
+    text = unicodedata.normalize("NFKC", text).strip()
+    text = re.sub(r"[。.!！]+$", "", text) if re.search(r"[。!！]$|\d\.$", text) else text
+    return text.translate(_CJK_MAP)
+
+
 def _clean(text: str) -> str:
-    return text.translate(_CHAR_MAP).strip().strip("`").strip()
+    return normalize_input(text).translate(_CHAR_MAP).strip().strip("`").strip()
+
+
+def _with_stopper(message: str, text: str) -> str:
+    """Lead with the first character no answer format uses, when there is one."""
+    normal = normalize_input(text).translate(_CHAR_MAP)
+    for position, char in enumerate(normal, start=1):
+        if char not in _READABLE and not char.isspace() and not _is_word_char(char):
+            name = unicodedata.name(char, "unnamed")
+            return (
+                f"reading stopped at {char!r} ({name.lower()}, U+{ord(char):04X}, character "
+                f"{position}): {message}"
+            )
+    return message
+
+
+def _is_word_char(char: str) -> bool:
+    """CJK words (是, 选 …) are read by the yes/no and choice rules, not flagged as stoppers."""
+    return "\u4e00" <= char <= "\u9fff"
 
 
 def _quote(text: str) -> str:
@@ -283,22 +346,42 @@ def _show(value: Number) -> str:
 
 # --- yes/no -----------------------------------------------------------------------------------
 
+_YES_ZH = ("是", "是的", "对", "对的", "正确", "能", "可以", "会", "行", "合法", "真")
+_NO_ZH = (
+    "否",
+    "不是",
+    "错",
+    "错的",
+    "不对",
+    "错误",
+    "不正确",
+    "不能",
+    "不可以",
+    "不会",
+    "不行",
+    "非法",
+    "不合法",
+    "假",
+)
 _LEGAL_WORDS = {
-    **dict.fromkeys(("yes", "y", "true", "t", "legal", "ok", "okay", "valid", "runs", "1"), True),
+    **dict.fromkeys(
+        ("yes", "y", "true", "t", "legal", "ok", "okay", "valid", "runs", "1", *_YES_ZH), True
+    ),
     **dict.fromkeys(
         ("no", "n", "false", "f", "illegal", "error", "raises", "exception", "invalid", "fails"),
         False,
     ),
+    **dict.fromkeys((*_NO_ZH, "报错", "会报错"), False),
     "0": False,
 }
 _BOOL_WORDS = {
-    **dict.fromkeys(("true", "t", "yes", "y", "1"), True),
-    **dict.fromkeys(("false", "f", "no", "n", "0"), False),
+    **dict.fromkeys(("true", "t", "yes", "y", "1", *_YES_ZH), True),
+    **dict.fromkeys(("false", "f", "no", "n", "0", *_NO_ZH), False),
 }
 
 
 def _parse_word(text: str, words: dict[str, bool], expected: str) -> bool:
-    word = " ".join(text.strip("'\".!").split()).casefold()
+    word = " ".join(text.strip("'\".!,").split()).casefold()
     if word in words:
         return words[word]
     raise _Unreadable(f"{_quote(text)} is not an answer here; type {expected}")
@@ -466,11 +549,42 @@ _NUMBER = re.compile(r"\(\s*(\d{1,4})\s*\)|(\d{1,4})\s*[).:]?")
 _LABELLED = re.compile(r"(?:\(\s*([a-z])\s*\)|([a-z])[).:])\s*(.+)", re.I | re.S)
 
 
+_WORD = re.compile(r"[\w.+-]+")
+
+
+def _keyword_meanings(typed: str, options: Sequence[str]) -> dict[int, str]:
+    """An option named by a word (or words) of its text that no other option contains.
+
+    ``L1`` picks "L1 loss is more robust to outliers" over "L2 loss …"; single letters and
+    bare numbers are never keywords (they name options by position).
+    """
+    if len(typed) < 2 or typed.isdigit():
+        return {}
+    words = tuple(_WORD.findall(typed)) or (typed,)
+    hits = {}
+    for index, option in enumerate(options):
+        normal = _normal_text(option)
+        tokens = _WORD.findall(normal)
+        found = all(w in tokens for w in words) if _WORD.findall(typed) else typed in normal
+        if found:
+            hits[index] = f"the word {typed!r} in option ({option_letter(index)})"
+    return hits
+
+
 def _normal_text(text: str) -> str:
     return " ".join(text.replace("`", "").split()).strip("'\"").rstrip(".").casefold()
 
 
+# How Chinese students name an option: 选b, 选项 B, 答案是 (c), 答 c, b项, 选择b.
+_CHOICE_WRAPPER = re.compile(
+    r"(?:答案是|答案|答|选项|选择|选)\s*[:：]?\s*(?P<core>.+?)\s*(?:项)?|(?P<bare>[a-z])\s*项", re.I
+)
+
+
 def _parse_choice(text: str, options: Sequence[str]) -> int:
+    wrapped = _CHOICE_WRAPPER.fullmatch(text)
+    if wrapped is not None:
+        text = (wrapped.group("core") or wrapped.group("bare")).strip()
     count = len(options)
     valid = (
         f"a letter {option_letter(0)}–{option_letter(count - 1)}"
@@ -503,6 +617,9 @@ def _parse_choice(text: str, options: Sequence[str]) -> int:
         index = ord((labelled.group(1) or labelled.group(2)).lower()) - ord("a")
         if index < count and _normal_text(options[index]) == _normal_text(labelled.group(3)):
             meanings[index] = f"option ({option_letter(index)})"
+
+    if not meanings and options:
+        meanings = _keyword_meanings(typed, options)
 
     if len(meanings) == 1:
         return next(iter(meanings))

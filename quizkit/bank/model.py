@@ -81,7 +81,8 @@ class Tolerance(Strict):
 
     A float answer ``x`` is accepted for truth ``t`` when ``|x - t| <= atol + rtol * |t|``
     (defaults rtol=1e-2, atol=1e-8, as PrairieLearn), or, with ``sigfigs=n``, when ``x`` and
-    ``t`` agree to n significant figures: ``|x - t| <= 0.5 * 10**(floor(log10|t|) - n + 1)``.
+    ``t`` agree to n significant figures: ``|x - t| <= 0.5 * 10**(floor(log10|t|) - n + 1)``,
+    or, with ``decimals=n``, when ``x`` rounds like ``t`` to n decimals: ``|x - t| <= 0.5 * 10**-n``.
     Exact kinds (shape, int, params, flops, bool, choice) accept only the exact value unless
     ``rtol`` is declared (e.g. ``rtol: 0.01`` for an approximate FLOPs count).
     """
@@ -89,6 +90,17 @@ class Tolerance(Strict):
     rtol: float | None = Field(None, ge=0, description="relative tolerance")
     atol: float | None = Field(None, ge=0, description="absolute tolerance")
     sigfigs: int | None = Field(None, ge=1, le=15, description="significant figures to match")
+    decimals: int | None = Field(
+        None, ge=0, le=15, description="decimal places to match: |x - t| <= 0.5 * 10**-decimals"
+    )
+
+    @model_validator(mode="after")
+    def _decimals_alone(self) -> Tolerance:
+        if self.decimals is not None and (
+            self.rtol is not None or self.atol is not None or self.sigfigs is not None
+        ):
+            raise ValueError("decimals is a whole rule: give it without rtol, atol or sigfigs")
+        return self
 
 
 class Option(Strict):
@@ -98,6 +110,43 @@ class Option(Strict):
     when: str | None = Field(
         None, description="torch expression, true iff this option is correct (computed live)"
     )
+
+
+class Misconception(Strict):
+    """A classic wrong answer: the code that computes it and one sentence naming the mistake.
+
+    The wrong answer is computed at run time like the truth — ``expr`` (an expression) or
+    ``code`` (statements that assign ``answer``) in the truth's namespace (params, lets, torch,
+    ``nn``, ``F``, ``formulas``) — and measured as the question's kind (shape, value, or a
+    number for int/params/flops). ``quizkit validate`` proves for every sampled seed that the
+    question's tolerance *rejects* it; a student answer that the tolerance would accept as
+    this value is named with ``feedback``.
+    """
+
+    name: str = Field(description="short id of the mistake, lower-case words joined by '-'")
+    expr: str | None = Field(None, description="expression computing the wrong answer")
+    code: str | None = Field(None, description="statements that assign the wrong `answer`")
+    feedback: str = Field(
+        description="one sentence, as a teacher names the mistake; may use {placeholders}"
+    )
+
+    @field_validator("name")
+    @classmethod
+    def _name_shape(cls, value: str) -> str:
+        if not IDENTIFIER.match(value):
+            raise ValueError(f"misconception name {value!r} must be lower-case words joined by '-'")
+        return value
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Misconception:
+        if (self.expr is None) == (self.code is None):
+            raise ValueError("give exactly one of expr, code")
+        return self
+
+
+MISCONCEPTION_KINDS = frozenset(
+    {AnswerKind.SHAPE, AnswerKind.PARAMS, AnswerKind.FLOPS, AnswerKind.INT, AnswerKind.VALUE}
+)
 
 
 class AnswerSpec(Strict):
@@ -201,6 +250,10 @@ class Template(Strict):
     solution: str = Field(
         description="worked derivation with {placeholders}; its final value is {result}"
     )
+    misconceptions: list[Misconception] = Field(
+        default_factory=list,
+        description="classic wrong answers, each proven rejected and named when a student gives it",
+    )
     degenerate_ok: bool = Field(
         False, description="allow zero-size shapes / zero values as answers (otherwise flagged)"
     )
@@ -220,10 +273,26 @@ class Template(Strict):
         known = set(self.params) | set(self.let)
         if self.answer.options:
             known |= {"options"}
-        for field in ("prompt", "hint", "solution"):
-            for name in placeholder_names(getattr(self, field)):
+        texts = {field: getattr(self, field) for field in ("prompt", "hint", "solution")}
+        texts |= {
+            f"misconceptions[{i}].feedback": m.feedback for i, m in enumerate(self.misconceptions)
+        }
+        for field, text in texts.items():
+            for name in placeholder_names(text):
                 if name not in known:
-                    raise ValueError(f"{field} uses {{{name}}}, which is not a param or let")
+                    literal = "" if name.isidentifier() else "; write a literal brace as {{ and }}"
+                    raise ValueError(
+                        f"{field} uses {{{name}}}, which is not a param or let{literal}"
+                    )
+        if self.misconceptions and self.answer.kind not in MISCONCEPTION_KINDS:
+            raise ValueError(
+                f"misconceptions are for number, shape and value answers, not {self.answer.kind.value}"
+            )
+        names = [m.name for m in self.misconceptions]
+        if len(set(names)) != len(names):
+            raise ValueError(
+                f"misconception names repeat: {sorted({n for n in names if names.count(n) > 1})}"
+            )
         needs_result = self.answer.kind not in (AnswerKind.BOOL, AnswerKind.CHOICE)
         if needs_result and "result" not in self.let:
             raise ValueError("let.result is required: the derivation's final answer")
@@ -268,7 +337,11 @@ class TopicFile(Strict):
 def placeholder_names(text: str) -> set[str]:
     """Root names used as ``{name}``, ``{name[0]}``, ``{name.attr}`` or ``{name:.3f}`` in text."""
     names: set[str] = set()
-    for _, field, _, _ in string.Formatter().parse(text):
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError as error:  # "Single '}' encountered": a lone brace
+        raise ValueError(f"{error}; write a literal brace as {{{{ and }}}}") from None
+    for _, field, _, _ in parsed:
         if field:
             names.add(re.split(r"[.\[]", field, maxsplit=1)[0])
     return names

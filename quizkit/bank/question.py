@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from quizkit.bank.model import AnswerKind, Template
@@ -31,6 +31,8 @@ class Question:
     hint: str
     solution: str
     options: tuple[str, ...]
+    feedback: dict[str, str] = field(default_factory=dict)
+    """Each misconception's rendered feedback sentence, by misconception name."""
 
     @property
     def id(self) -> str:
@@ -58,6 +60,15 @@ class Truth:
     kind: AnswerKind
     value: Any
     detail: str = ""
+    misconceptions: tuple[WrongAnswer, ...] = ()
+
+
+@dataclass(frozen=True)
+class WrongAnswer:
+    """A misconception's answer for one question, computed by torch like the truth."""
+
+    name: str
+    value: Any
 
 
 def parse_question_id(text: str, *, default_seed: int = 0) -> tuple[str, int]:
@@ -83,13 +94,35 @@ def make_question(template: Template, seed: int) -> Question:
         seed=seed,
         params=params,
         lets=lets,
-        prompt=render_text(template.prompt, scope_with_options, where=f"{template.id}.prompt"),
+        prompt=with_precision(
+            render_text(template.prompt, scope_with_options, where=f"{template.id}.prompt"),
+            template,
+            lets,
+        ),
         hint=render_text(template.hint, scope_with_options, where=f"{template.id}.hint"),
         solution=render_text(
             template.solution, scope_with_options, where=f"{template.id}.solution"
         ),
         options=options,
+        feedback={
+            m.name: render_text(
+                m.feedback, scope_with_options, where=f"{template.id}.misconceptions[{i}].feedback"
+            )
+            for i, m in enumerate(template.misconceptions)
+        },
     )
+
+
+def with_precision(prompt: str, template: Template, lets: dict[str, Any], lang: str = "en") -> str:
+    """The prompt followed by the precision sentence its tolerance implies (if any)."""
+    # Imported here: quizkit.answers imports this module (answers -> bank.question).
+    from quizkit.answers.precision import precision_sentence
+
+    listed = isinstance(lets.get("result"), list | tuple)
+    sentence = precision_sentence(
+        template.answer.kind, template.answer.tolerance, listed=listed, lang=lang
+    )
+    return f"{prompt}\n\n{sentence}" if sentence else prompt
 
 
 def render_text(text: str, scope: dict[str, Any], *, where: str) -> str:

@@ -17,6 +17,7 @@ import random
 from decimal import Decimal
 from typing import Any
 
+from quizkit import formulas
 from quizkit.bank.model import Bound, ParamSpec, Template
 from quizkit.errors import TemplateError
 
@@ -42,6 +43,7 @@ FORMULA_GLOBALS: dict[str, Any] = {
     "log": math.log,
     "tanh": math.tanh,
     "prod": math.prod,
+    "formulas": formulas,
 }
 
 

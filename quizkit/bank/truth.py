@@ -25,6 +25,7 @@ import math
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
 import torch
@@ -35,7 +36,7 @@ from torch.utils.flop_counter import FlopCounterMode
 from quizkit import zoo
 from quizkit.answers.check import flatten
 from quizkit.bank.model import AnswerKind, AnswerSpec
-from quizkit.bank.question import Question, Truth
+from quizkit.bank.question import Question, Truth, WrongAnswer
 from quizkit.bank.sampling import FORMULA_GLOBALS
 from quizkit.errors import TemplateError
 
@@ -57,12 +58,14 @@ TORCH_GLOBALS: dict[str, Any] = {
 class _Evaluation:
     """Runs one question's truth code in its namespace, on its device."""
 
-    def __init__(self, question: Question) -> None:
+    def __init__(
+        self, question: Question, spec: AnswerSpec | None = None, where: str = "answer"
+    ) -> None:
         self.question = question
-        self.spec: AnswerSpec = question.template.answer
+        self.spec: AnswerSpec = spec or question.template.answer
         self.device = torch.device(self.spec.resolved_device)
         self.names: dict[str, Any] = {**TORCH_GLOBALS, **question.scope, "device": self.device}
-        self.where = f"{question.id}.answer"
+        self.where = f"{question.id}.{where}"
 
     def eval(self, source: str, field: str) -> Any:
         try:
@@ -127,13 +130,49 @@ def compute_truth(question: Question) -> Truth:
     if spec.static is not None and spec.kind is not AnswerKind.CHOICE:
         return Truth(spec.kind, bool(spec.static))
     evaluation = _Evaluation(question)
+    with _quiet_single_thread(), _default_dtype(torch.float64):
+        truth = _measured(evaluation, spec.kind)
+        wrong = tuple(
+            _wrong_answer(question, i) for i in range(len(question.template.misconceptions))
+        )
+    return replace(truth, misconceptions=wrong) if wrong else truth
+
+
+def _measured(evaluation: _Evaluation, kind: AnswerKind) -> Truth:
     try:
-        with _quiet_single_thread():
-            return MEASURES[spec.kind](evaluation)
+        return MEASURES[kind](evaluation)
     except LEGAL_ERRORS as error:
         raise TemplateError(
             f"{evaluation.where}: torch raised {type(error).__name__}: {error}"
         ) from None
+
+
+def _wrong_answer(question: Question, index: int) -> WrongAnswer:
+    """Misconception ``index`` of the question, measured as its kind (counts as plain ints)."""
+    answer = question.template.answer
+    misconception = question.template.misconceptions[index]
+    kind = answer.kind if answer.kind in (AnswerKind.SHAPE, AnswerKind.VALUE) else AnswerKind.INT
+    spec = AnswerSpec(
+        kind=kind,
+        expr=misconception.expr,
+        code=misconception.code,
+        device=answer.device or ("cpu" if kind is AnswerKind.VALUE else "meta"),
+    )
+    evaluation = _Evaluation(question, spec, where=f"misconceptions[{index}]")
+    truth = _measured(evaluation, kind)
+    return WrongAnswer(misconception.name, truth.value)
+
+
+@contextmanager
+def _default_dtype(dtype: torch.dtype) -> Iterator[None]:
+    """Value truths in float64 by default, so a derivation in Python floats can match to 1e-9;
+    a template that means float32 says ``dtype=torch.float32`` in its code."""
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(dtype)
+    try:
+        yield
+    finally:
+        torch.set_default_dtype(previous)
 
 
 @contextmanager

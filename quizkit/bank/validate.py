@@ -3,8 +3,10 @@
 A template fails when, for any of the sampled seeds: sampling cannot satisfy its constraints;
 rendering or the torch code raises; the answer is degenerate (a shape with a zero or negative
 size, zero params/FLOPs, a NaN or infinite value) unless ``degenerate_ok``; or the worked
-derivation's final value ``let.result`` disagrees with the torch truth under the template's
-tolerance (for a choice, ``let.correct`` names another option than torch). Duplicate template ids across the bank also fail.
+derivation's final value ``let.result`` disagrees with the torch truth beyond 1e-9 relative
+(not the student's tolerance: a derivation with the wrong formula must not pass) (for a choice, ``let.correct`` names another option than torch); or a misconception's
+answer is accepted by the question's tolerance (the question would not tell the mistake from the
+truth). Duplicate template ids across the bank also fail.
 So does a template without a complete translation in every language the bank has a folder for
 (``questions/zh/``), or whose translation renders other parameters than the English.
 """
@@ -20,9 +22,12 @@ from typing import Any
 from quizkit.answers import check_answer
 from quizkit.bank.bank import Bank
 from quizkit.bank.locale import TRANSLATED, Lang, prose_lets, translate, translation_gaps
-from quizkit.bank.model import AnswerKind, Template
-from quizkit.bank.question import make_question
+from quizkit.bank.model import AnswerKind, Template, Tolerance
+from quizkit.bank.question import Truth, make_question
 from quizkit.errors import QuizkitError
+
+# A worked solution is plain-Python float64 arithmetic; torch's float64 agrees to ~1e-15.
+DERIVATION_TOLERANCE = Tolerance(rtol=1e-9, atol=1e-12)
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,7 @@ class TemplateReport:
     samples: int
     problems: list[Problem] = field(default_factory=list)
     distinct_answers: int = 0
+    misconceptions: int = 0
 
     @property
     def ok(self) -> bool:
@@ -58,6 +64,27 @@ class ValidationReport:
     @property
     def failed(self) -> list[TemplateReport]:
         return [t for t in self.templates if not t.ok]
+
+    def as_json(self) -> dict[str, Any]:
+        """The documented form of ``quizkit validate --json``."""
+        return {
+            "ok": self.ok,
+            "templates": len(self.templates),
+            "samples": sum(t.samples for t in self.templates),
+            "misconceptions": sum(t.misconceptions for t in self.templates),
+            "templates_with_misconceptions": sum(1 for t in self.templates if t.misconceptions),
+            "seconds": round(self.seconds, 2),
+            "failures": [
+                {
+                    "template": t.template_id,
+                    "topic": t.topic,
+                    "question": p.question_id,
+                    "problem": p.message,
+                }
+                for t in self.templates
+                for p in t.problems
+            ],
+        }
 
 
 def validate_bank(
@@ -89,7 +116,9 @@ def validate_template(template: Template, *, topic: str, samples: int) -> Templa
     """Check ``samples`` seeds (0..samples-1) of one template; stop at its first 3 problems."""
     from quizkit.bank.truth import compute_truth
 
-    report = TemplateReport(template.id, topic, samples)
+    report = TemplateReport(
+        template.id, topic, samples, misconceptions=len(template.misconceptions)
+    )
     answers: set[str] = set()
     for seed in range(samples):
         question_id = f"{template.id}@{seed}"
@@ -102,7 +131,10 @@ def validate_template(template: Template, *, topic: str, samples: int) -> Templa
             answers.add(repr(truth.value))
             report.problems.extend(
                 Problem(question_id, message)
-                for message in _check_truth(template, question.lets, truth.value)
+                for message in [
+                    *_check_truth(template, question.lets, truth.value),
+                    *_check_misconceptions(template, truth),
+                ]
             )
         if len(report.problems) >= 3:
             break
@@ -164,12 +196,24 @@ def _check_truth(template: Template, lets: dict[str, Any], truth: Any) -> list[s
     if kind is AnswerKind.CHOICE and "correct" in lets and lets["correct"] != truth:
         problems.append(f"derivation picks option {lets['correct']}, torch picks {truth}")
     if "result" in lets:
-        verdict = check_answer(
-            kind, truth, _as_answer(kind, lets["result"]), template.answer.tolerance
-        )
+        # The derivation must *be* the truth, not merely pass as a student's answer would.
+        verdict = check_answer(kind, truth, _as_answer(kind, lets["result"]), DERIVATION_TOLERANCE)
         if not verdict.correct:
             problems.append(
                 f"worked solution gives {verdict.given}, torch gives {verdict.expected}"
+            )
+    return problems
+
+
+def _check_misconceptions(template: Template, truth: Truth) -> list[str]:
+    """Each misconception's answer must be *rejected* under the question's own tolerance."""
+    problems = []
+    for wrong in truth.misconceptions:
+        verdict = check_answer(truth.kind, truth.value, wrong.value, template.answer.tolerance)
+        if verdict.correct:
+            problems.append(
+                f"misconception {wrong.name} gives {verdict.given}, which the tolerance accepts "
+                f"for the truth {verdict.expected}: constrain the params so they differ"
             )
     return problems
 

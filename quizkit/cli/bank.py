@@ -1,4 +1,4 @@
-"""``quizkit topics``, ``quizkit show``, ``quizkit validate``: thin wrappers over quizkit.bank."""
+"""``quizkit topics``, ``show``, ``check``, ``validate``: thin wrappers over quizkit.bank."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 import typer
 
 from quizkit.cli.leave import leave
-from quizkit.errors import ExitStatus, ValidationFailed
+from quizkit.errors import ExitStatus, UsageError, ValidationFailed
 
 if TYPE_CHECKING:  # rich and the bank load inside the commands
     from rich.console import Console
 
-    from quizkit.bank.question import Question
+    from quizkit.bank.question import Question, Truth
 
 
 def topics() -> None:
@@ -35,17 +35,28 @@ def show(
     answer: bool = typer.Option(
         False, "--answer", "-a", help="Also show the answer and the worked solution."
     ),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print the question (and with --answer its truth) as JSON."
+    ),
 ) -> None:
     """Render one question (a bare id picks a random seed and prints the full id)."""
     from quizkit.bank.bank import Bank
     from quizkit.bank.question import make_question, parse_question_id
-    from quizkit.ui.bank import render_question
-    from quizkit.ui.console import make_console
 
     template_id, seed = parse_question_id(
         question_id, default_seed=random.SystemRandom().randrange(10_000)
     )
     question = make_question(Bank().template(template_id), seed)
+    if as_json:
+        from quizkit.bank.export_json import dumps, question_json
+
+        typer.echo(dumps(question_json(question, _truth(question) if answer else None)))
+        if answer:
+            leave(0)
+        return
+    from quizkit.ui.bank import render_question
+    from quizkit.ui.console import make_console
+
     console = make_console()
     render_question(console, question)
     if answer:
@@ -53,12 +64,49 @@ def show(
         leave(0)
 
 
+def check(
+    question_id: str = typer.Argument(
+        ..., metavar="ID@SEED", help="The question, e.g. conv-out-size@1234."
+    ),
+    text: str = typer.Argument(..., metavar="ANSWER", help="The answer as a student types it."),
+    as_json: bool = typer.Option(False, "--json", help="Print the verdict as JSON."),
+) -> None:
+    """Grade one answer to one question: exit 0 right, 1 wrong, 2 unreadable or bad id."""
+    from quizkit.bank.bank import Bank
+    from quizkit.bank.checking import check_typed_answer
+    from quizkit.bank.question import make_question, parse_question_id
+
+    if "@" not in question_id:
+        raise UsageError(
+            f"{question_id!r} has no seed; check needs ID@SEED (e.g. conv-out-size@12)"
+        )
+    template_id, seed = parse_question_id(question_id)
+    question = make_question(Bank().template(template_id), seed)
+    result = check_typed_answer(question, _truth(question), text)
+    if as_json:
+        from quizkit.bank.export_json import dumps
+
+        typer.echo(dumps(result.as_json(), indent=None))
+    else:
+        from quizkit.ui.bank import render_check
+        from quizkit.ui.console import make_console
+
+        render_check(make_console(), result)
+    status = ExitStatus.OK if result.correct else ExitStatus.FAILED
+    leave(int(status if result.readable else ExitStatus.BAD_INPUT))
+
+
+def _truth(question: Question) -> Truth:
+    from quizkit.bank.truth import compute_truth  # torch loads here
+
+    return compute_truth(question)
+
+
 def _show_answer(console: Console, question: Question) -> None:
     from quizkit.answers import shown_answer
-    from quizkit.bank.truth import compute_truth
     from quizkit.ui.bank import render_answer
 
-    truth = compute_truth(question)
+    truth = _truth(question)
     shown = shown_answer(question, truth)
     render_answer(
         console,
@@ -76,6 +124,7 @@ def validate(
         [], "--template", help="Only these template ids (repeatable)."
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only failures and the summary."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Sample every template, compute every truth with torch, and check the worked solutions."""
     from quizkit.bank.bank import Bank
@@ -89,9 +138,14 @@ def validate(
         samples=samples,
         topics=topic or None,
         template_ids=template or None,
-        on_template=None if quiet else lambda r: render_template_progress(console, r),
+        on_template=None if quiet or as_json else lambda r: render_template_progress(console, r),
     )
-    render_validation(console, report)
+    if as_json:
+        from quizkit.bank.export_json import dumps
+
+        typer.echo(dumps(report.as_json()))
+    else:
+        render_validation(console, report)
     if not report.ok:
         raise ValidationFailed(f"{len(report.failed)} template(s) failed validation")
     leave(int(ExitStatus.OK))
@@ -101,4 +155,5 @@ def register(app: typer.Typer) -> None:
     """Attach the bank commands to ``app``."""
     app.command()(topics)
     app.command()(show)
+    app.command(context_settings={"ignore_unknown_options": True})(check)  # "-1.5" is an answer
     app.command()(validate)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 import shlex
+import sys
 from pathlib import Path
 
 import typer
@@ -74,8 +75,19 @@ def worksheet(
     leave(0)
 
 
+EXPORT_FILES = {
+    ExportFormat.MOODLE: "quizkit-moodle.xml",
+    ExportFormat.GIFT: "quizkit.gift.txt",
+    ExportFormat.QTI: "quizkit-qti.zip",
+}
+
+
 def export(
-    fmt: ExportFormat = typer.Argument(..., metavar="moodle|gift", help="Moodle XML or GIFT."),
+    fmt: ExportFormat = typer.Argument(
+        ...,
+        metavar="moodle|gift|qti",
+        help="Moodle XML, GIFT, or a QTI 1.2 zip (Canvas, Blackboard).",
+    ),
     topics: list[str] = typer.Argument(
         None, metavar="TOPIC", help="Topics to export (default: all)."
     ),
@@ -89,7 +101,8 @@ def export(
         "--out",
         "-o",
         dir_okay=False,
-        help="File to write; - for stdout (default: quizkit-moodle.xml or quizkit.gift.txt).",
+        help="File to write; - for stdout (default: quizkit-moodle.xml, quizkit.gift.txt or "
+        "quizkit-qti.zip).",
     ),
 ) -> None:
     """Export the bank for a learning-management system: one question per variant."""
@@ -108,13 +121,14 @@ def export(
         variants=variants,
         seed=seed,
     )
-    default = "quizkit-moodle.xml" if fmt is ExportFormat.MOODLE else "quizkit.gift.txt"
-    target = out if out is not None else Path(default)
+    target = out if out is not None else Path(EXPORT_FILES[fmt])
+    data = result.data.encode("utf-8") if isinstance(result.data, str) else result.data
     if str(target) == "-":
-        typer.echo(result.text, nl=False)
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
         leave(0)
     try:
-        target.write_text(result.text, encoding="utf-8")
+        target.write_bytes(data)
     except OSError as error:
         raise UsageError(f"{target}: cannot write: {error.strerror}") from None
     render_export(make_console(), result, str(target))

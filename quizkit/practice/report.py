@@ -267,6 +267,9 @@ def _outcome_json(outcome: QuestionOutcome) -> dict[str, Any]:
         "hinted": outcome.hinted,
         "expected": feedback.answer if feedback else None,
         "accepted": feedback.accepted if feedback else None,
+        "misconception": (
+            feedback.misconception.name if feedback and feedback.misconception else None
+        ),
         "seconds": outcome.seconds,
         "rating": outcome.rating.name.lower() if outcome.rating else None,
         "due": _iso(feedback.due) if feedback else None,

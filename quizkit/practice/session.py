@@ -25,7 +25,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Protocol
@@ -39,6 +39,7 @@ from quizkit.practice.store import Attempt, utc_now
 
 if TYPE_CHECKING:
     from quizkit.answers import ParseFailure
+    from quizkit.bank.checking import Misnamed
     from quizkit.bank.truth import Truth
 
 
@@ -90,6 +91,7 @@ class Feedback:
     seconds: float | None = None
     try_number: int = 1
     due: datetime | None = None  # when FSRS will ask again
+    misconception: Misnamed | None = None  # the classic mistake a wrong answer matches
 
 
 @dataclass
@@ -276,6 +278,7 @@ class Session:
     def _answer(self, outcome: QuestionOutcome, text: str, seconds: float, allowed: int) -> bool:
         """Grade one typed line; True when the question is finished."""
         from quizkit.answers import ParseFailure, check_answer, format_value, parse_answer
+        from quizkit.bank.checking import misconception_named
 
         question = outcome.question
         parsed = parse_answer(question.kind, text, options=question.options)
@@ -308,6 +311,10 @@ class Session:
         due = self.recorder.record(self._attempt(outcome, text, verdict.correct, timed), rating)
         shown = format_value(question.kind, parsed.value, options=question.options, unit=spec.unit)
         feedback = self._feedback(outcome, truth, shown, verdict.correct, timed, due)
+        if not verdict.correct:
+            feedback = replace(
+                feedback, misconception=misconception_named(question, truth, parsed.value)
+            )
         if not final:
             self.io.feedback(feedback, retry=True)
             return False

@@ -11,6 +11,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from quizkit.bank.checking import AnswerCheck
 from quizkit.bank.loader import TopicSummary
 from quizkit.bank.question import OPTION_LETTERS, Question
 
@@ -86,6 +87,24 @@ def render_answer(
     )
 
 
+def render_check(console: Console, result: AnswerCheck) -> None:
+    """One line verdict of ``quizkit check``, the misconception named when there is one."""
+    if not result.readable:
+        console.print(Text.assemble(("? Unreadable: ", "bold yellow"), result.message))
+        console.print(Text.assemble(("Accepted formats: ", "dim"), (result.formats, "dim")))
+        return
+    if result.correct:
+        console.print(Text.assemble(("✓ Right", "bold green"), f" (you said {result.answer_read})"))
+        return
+    console.print(Text.assemble(("✗ Wrong", "bold red"), f" (you said {result.answer_read})"))
+    if result.misconception is not None:
+        console.print(
+            Text.assemble(("Likely mistake: ", "bold yellow"), result.misconception.feedback)
+        )
+    console.print(Text.assemble(("Answer:   ", "bold green"), result.truth))
+    console.print(Text.assemble(("Accepted: ", "dim"), (result.accepted, "dim")))
+
+
 def render_template_progress(console: Console, report: TemplateReport) -> None:
     mark = Text("ok  ", style="green") if report.ok else Text("FAIL", style="bold red")
     console.print(
@@ -101,10 +120,12 @@ def render_validation(console: Console, report: ValidationReport) -> None:
     failed = report.failed
     total = len(report.templates)
     samples = sum(t.samples for t in report.templates)
+    data = report.as_json()
+    mis = f"{data['misconceptions']} misconceptions over {data['templates_with_misconceptions']} templates"
     if not failed:
         console.print(
             Text(
-                f"All {total} templates valid ({samples} samples, {report.seconds:.1f} s).",
+                f"All {total} templates valid ({samples} samples, {mis}, {report.seconds:.1f} s).",
                 style="bold green",
             )
         )

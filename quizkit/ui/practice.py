@@ -97,6 +97,7 @@ class TerminalIO:
                     ("One more try; ? shows a hint.", "yellow"),
                 )
             )
+            self._mistake(feedback)
             return
         head = (
             Text("Skipped.", style="bold yellow")
@@ -105,7 +106,15 @@ class TerminalIO:
         )
         head.append(self._next(feedback.due), style="dim")
         console.print(head)
+        self._mistake(feedback)
         self._answer(feedback)
+
+    def _mistake(self, feedback: Feedback) -> None:
+        """Name the classic mistake the answer matches, as a teacher would."""
+        if feedback.misconception is not None and feedback.misconception.feedback:
+            self.console.print(
+                Text.assemble(("Likely mistake: ", "bold yellow"), feedback.misconception.feedback)
+            )
 
     def explain(self, feedback: Feedback) -> None:
         self.console.print(Text(f"Worked solution of {feedback.question.id}:", style="bold"))

@@ -19,3 +19,4 @@ class ExportFormat(str, Enum):
 
     MOODLE = "moodle"
     GIFT = "gift"
+    QTI = "qti"  # QTI 1.2 zip, as Canvas and Blackboard import it

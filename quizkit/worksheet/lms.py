@@ -1,32 +1,31 @@
-"""Exports for learning-management systems: Moodle XML and GIFT, one question per variant.
+"""Exports for learning-management systems: what Moodle XML, GIFT and QTI share.
 
 Each template becomes ``variants`` questions (seeds from :func:`question_seed` with version 0),
-filed in the category ``quizkit/<topic>/<template id>``, so a Moodle quiz can draw one random
-variant per category. Question types, by answer kind:
-
-- params, flops, int, value (one number): *numerical*, with the absolute tolerance that
-  ``quizkit.answers.check`` applies: ``atol + rtol·|t|`` (value defaults rtol 1e-2,
-  atol 1e-8; counts exact unless the template declares a tolerance), or
-  ``0.5·10^(floor(log10|t|) − n + 1)`` for ``sigfigs: n``;
-- choice and legal: *multichoice* (one right option); bool: *truefalse*;
-- shape and lists of values: Moodle *cloze* with one NUMERICAL blank per entry
-  (``({1:NUMERICAL:=16:0}, {1:NUMERICAL:=8:0})``); GIFT has no cloze, so there they are
-  *short answer* questions accepting the usual spellings of the shape (``(1, 16)``,
-  ``1x16``, ``[1, 16]``…), and a list of values accepts only its formatted text;
-- non-finite values (nan, inf): short answer.
-
-The worked solution is the general feedback. Prompts are HTML (see :mod:`quizkit.worksheet.html`).
+filed in the category ``quizkit/<topic>/<template id>``, so a quiz can draw one random variant
+per category. Every number a student types becomes a :class:`Blank`: the torch truth as a plain
+decimal and a tolerance taken from the checker's own rule
+(:func:`quizkit.answers.tolerance_bound`), rounded *inward* to three significant figures, so
+every answer an LMS accepts is one ``quizkit check`` accepts too. A misconception whose answer
+differs at a blank adds a wrong answer there, with a tolerance that never reaches the right one,
+carrying the misconception's feedback sentence. The renderers are
+:mod:`~quizkit.worksheet.lms_moodle`, :mod:`~quizkit.worksheet.lms_gift` and
+:mod:`~quizkit.worksheet.lms_qti`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+from fractions import Fraction
 from html import escape
 
+from quizkit.answers import tolerance_bound
+from quizkit.answers.precision import precision_sentence
 from quizkit.bank.bank import Bank
-from quizkit.bank.model import AnswerKind, Template, Tolerance
+from quizkit.bank.model import AnswerKind, Template
 from quizkit.bank.question import make_question
 from quizkit.errors import UsageError
 from quizkit.worksheet.build import Item, build_item, question_seed
@@ -39,19 +38,53 @@ from quizkit.worksheet.markup import (
     parse_lines,
 )
 
-VALUE_RTOL = 1e-2
-VALUE_ATOL = 1e-8
 NUMERIC_KINDS = frozenset({AnswerKind.PARAMS, AnswerKind.FLOPS, AnswerKind.INT, AnswerKind.VALUE})
 MAX_VARIANTS = 100
+TOLERANCE_DIGITS = 3
+
+
+class QType(str, Enum):
+    """How a question is asked in an LMS."""
+
+    NUMERICAL = "numerical"  # one number
+    MULTI_NUMERICAL = "multinumerical"  # a shape or a list: one numeric blank per element
+    MULTICHOICE = "multichoice"
+    TRUEFALSE = "truefalse"
+    SHORTANSWER = "shortanswer"  # non-finite values (nan, inf)
+
+
+@dataclass(frozen=True)
+class WrongBlank:
+    """A misconception's answer at one blank, and the sentence naming the mistake."""
+
+    name: str
+    text: str
+    tolerance: str
+    feedback: str
+
+
+@dataclass(frozen=True)
+class Blank:
+    """One number the student types: the truth, its accepted tolerance, classic wrong answers."""
+
+    value: int | float
+    text: str  # plain decimal, no exponent
+    tolerance: str  # decimal, rounded inward
+    wrong: tuple[WrongBlank, ...] = ()
 
 
 @dataclass(frozen=True)
 class Export:
-    """An export's text, and how many questions and templates it holds."""
+    """An export's content (text, or bytes for a zip), and how many questions and templates."""
 
-    text: str
+    data: str | bytes
     questions: int
     templates: int
+
+    @property
+    def text(self) -> str:
+        assert isinstance(self.data, str), "this export is binary"
+        return self.data
 
 
 def export_bank(
@@ -69,9 +102,19 @@ def export_bank(
     templates = bank.templates(topics or None, levels=set(levels))
     if not templates:
         raise UsageError("no templates match the topics and levels given")
-    render = _moodle if fmt is ExportFormat.MOODLE else _gift
-    text = render(list(_variants(templates, variants, seed)))
-    return Export(text, len(templates) * variants, len(templates))
+    items = list(_variants(templates, variants, seed))
+    return Export(_renderer(fmt)(items), len(items), len(templates))
+
+
+def _renderer(fmt: ExportFormat) -> Callable[[list[Item]], str | bytes]:
+    from quizkit.worksheet import lms_gift, lms_moodle, lms_qti
+
+    renderers: dict[ExportFormat, Callable[[list[Item]], str | bytes]] = {
+        ExportFormat.MOODLE: lms_moodle.render,
+        ExportFormat.GIFT: lms_gift.render,
+        ExportFormat.QTI: lms_qti.render,
+    }
+    return renderers[fmt]
 
 
 def _variants(templates: list[Template], variants: int, seed: int) -> Iterator[Item]:
@@ -81,68 +124,82 @@ def _variants(templates: list[Template], variants: int, seed: int) -> Iterator[I
             yield build_item(index, question)
 
 
-def absolute_tolerance(kind: AnswerKind, truth: float, tolerance: Tolerance) -> float:
-    """The largest accepted ``|x - truth|``, as ``quizkit.answers.check`` decides it."""
-    declared = (tolerance.rtol, tolerance.atol, tolerance.sigfigs) != (None, None, None)
-    if kind is not AnswerKind.VALUE and not declared:
-        return 0.0
-    default_rtol, default_atol = (VALUE_RTOL, VALUE_ATOL) if kind is AnswerKind.VALUE else (0, 0)
-    rtol = default_rtol if tolerance.rtol is None else tolerance.rtol
-    atol = default_atol if tolerance.atol is None else tolerance.atol
-    if tolerance.sigfigs is not None:
-        if truth == 0:
-            return atol
-        return 0.5 * 10 ** (math.floor(math.log10(abs(truth))) - tolerance.sigfigs + 1)
-    return atol + rtol * abs(truth)
+# --- what is asked -------------------------------------------------------------------------------
 
 
-def _number(value: float | int) -> str:
-    """Ints as digits; floats to 15 significant digits (no ``0.15000000000000002``)."""
-    if isinstance(value, int) or (float(value).is_integer() and abs(value) < 1e15):
-        return str(int(value))
-    return f"{float(value):.15g}"
-
-
-def _tolerance(value: float) -> str:
-    """A tolerance rounded *up* to 3 significant digits, so the boundary stays accepted."""
-    if value <= 0:
-        return "0"
-    scale = 10 ** (math.floor(math.log10(value)) - 2)
-    return f"{math.ceil(value / scale - 1e-9) * scale:.3g}"
-
-
-def _category(item: Item) -> str:
-    template = item.question.template
-    return f"$course$/quizkit/{template.topic}/{template.id}"
-
-
-def _prompt_html(item: Item) -> str:
-    return html_blocks(parse_blocks(item.question.prompt))
-
-
-def _solution_html(item: Item) -> str:
-    detail = f"<p>torch says: {escape(item.truth.detail)}</p>" if item.truth.detail else ""
-    return (
-        f"<p><strong>Answer:</strong> {html_inlines(parse_inlines(item.answer))}</p>"
-        f"{detail}{html_blocks((parse_lines(item.question.solution),))}"
-    )
-
-
-def _qtype(item: Item) -> str:
+def qtype(item: Item) -> QType:
     kind, value = item.kind, item.truth.value
     if kind in (AnswerKind.CHOICE, AnswerKind.LEGAL):
-        return "multichoice"
+        return QType.MULTICHOICE
     if kind is AnswerKind.BOOL:
-        return "truefalse"
+        return QType.TRUEFALSE
+    values = list(value) if kind is AnswerKind.SHAPE or isinstance(value, list) else [value]
+    if not all(math.isfinite(float(v)) for v in values):
+        return QType.SHORTANSWER
     if kind is AnswerKind.SHAPE or isinstance(value, list):
-        values = [float(v) for v in value]
-        return "cloze" if all(math.isfinite(v) for v in values) else "shortanswer"
-    if kind in NUMERIC_KINDS and math.isfinite(float(value)):
-        return "numerical"
-    return "shortanswer"
+        return QType.MULTI_NUMERICAL
+    return QType.NUMERICAL
 
 
-def _choices(item: Item) -> list[tuple[str, bool]]:
+def blanks(item: Item) -> tuple[Blank, ...]:
+    """One :class:`Blank` per number of the truth (one for a count or a value)."""
+    value = item.truth.value
+    values = list(value) if isinstance(value, list | tuple) else [value]
+    wrongs = [(w.name, w.value) for w in item.truth.misconceptions]
+    return tuple(_blank(item, i, v, len(values), wrongs) for i, v in enumerate(values))
+
+
+def _blank(
+    item: Item, index: int, value: int | float, count: int, wrongs: list[tuple[str, object]]
+) -> Blank:
+    kind = AnswerKind.INT if item.kind is AnswerKind.SHAPE else item.kind
+    tolerance = item.question.template.answer.tolerance
+    bound = tolerance_bound(kind, value, tolerance)
+    wrong = []
+    for name, wrong_value in wrongs:
+        at = _element(wrong_value, index, count)
+        if at is None or not math.isfinite(float(at)):
+            continue
+        gap = abs(Fraction(at) - Fraction(value)) - bound
+        if gap <= 0:
+            continue  # equal here (a shape's untouched dimension): nothing to name
+        own = min(tolerance_bound(kind, at, tolerance), gap / 2)
+        feedback = item.question.feedback.get(name, "")
+        wrong.append(WrongBlank(name, plain_number(at), inward(own), feedback))
+    return Blank(value, plain_number(value), inward(bound), tuple(wrong))
+
+
+def _element(value: object, index: int, count: int) -> int | float | None:
+    if isinstance(value, list | tuple):
+        if len(value) != count:
+            return None
+        value = value[index]
+    elif count != 1:
+        return None
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def plain_number(value: float | int) -> str:
+    """A plain decimal without exponent (``0.00001``, not ``1e-05``): every LMS parser reads it."""
+    if isinstance(value, int) or (float(value).is_integer() and abs(value) < 1e18):
+        return str(int(value))
+    text = format(Decimal(repr(float(value))), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def inward(bound: Fraction) -> str:
+    """``bound`` rounded *down* to three significant figures, as a plain decimal."""
+    if bound <= 0:
+        return "0"
+    decade = len(str(bound.numerator)) - len(str(bound.denominator))
+    if bound < Fraction(10) ** decade:
+        decade -= 1
+    scale = Fraction(10) ** (decade - TOLERANCE_DIGITS + 1)
+    rounded = math.floor(bound / scale) * scale
+    return plain_number(float(rounded)) if rounded.denominator != 1 else str(rounded.numerator)
+
+
+def choices(item: Item) -> list[tuple[str, bool]]:
     """(option html, correct) for multichoice questions."""
     if item.kind is AnswerKind.LEGAL:
         runs = bool(item.truth.value)
@@ -171,142 +228,41 @@ def shape_spellings(shape: tuple[int, ...] | list[int]) -> list[str]:
     ]
 
 
-def _short_answers(item: Item) -> list[str]:
-    if item.kind is AnswerKind.SHAPE:
-        return shape_spellings(item.truth.value)
-    return [item.answer]
+# --- text ----------------------------------------------------------------------------------------
 
 
-def _cloze_blanks(item: Item) -> str:
-    value = item.truth.value
-    spec = item.question.template.answer
-    blanks = [
-        f"{{1:NUMERICAL:={_number(v)}:{_tolerance(absolute_tolerance(item.kind, float(v), spec.tolerance))}}}"
-        for v in value
-    ]
-    if item.kind is AnswerKind.SHAPE:
-        inner = ", ".join(blanks)
-        return f"({inner},)" if len(blanks) == 1 else f"({inner})"
-    return "[" + ", ".join(blanks) + "]"
+def category(item: Item) -> str:
+    template = item.question.template
+    return f"$course$/quizkit/{template.topic}/{template.id}"
 
 
-# --- Moodle XML ------------------------------------------------------------------------------
+def title(item: Item) -> str:
+    return f"{item.question.template.title} ({item.question.id})"
 
 
-def _cdata(text: str) -> str:
-    return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+def prompt_html(item: Item, *, suffixes: bool = True) -> str:
+    """The prompt as HTML; ``suffixes=False`` for LMSs whose numeric fields refuse ``2.26G``."""
+    prompt = item.question.prompt
+    if not suffixes:
+        template = item.question.template
+        listed = isinstance(item.question.lets.get("result"), list | tuple)
+        spec = template.answer
+        with_si = precision_sentence(spec.kind, spec.tolerance, listed=listed)
+        plain = precision_sentence(spec.kind, spec.tolerance, listed=listed, suffixes=False)
+        if with_si and with_si != plain:
+            prompt = prompt.replace(with_si, plain)
+    return html_blocks(parse_blocks(prompt))
 
 
-def _moodle(items: list[Item]) -> str:
-    out = ['<?xml version="1.0" encoding="UTF-8"?>', "<quiz>"]
-    category = None
-    for item in items:
-        if _category(item) != category:
-            category = _category(item)
-            out.append(
-                f'  <question type="category"><category><text>{escape(category)}</text>'
-                "</category></question>"
-            )
-        out.append(_moodle_question(item))
-    out.append("</quiz>")
-    return "\n".join(out) + "\n"
+def solution_html(item: Item) -> str:
+    detail = f"<p>torch says: {escape(item.truth.detail)}</p>" if item.truth.detail else ""
+    return (
+        f"<p><strong>Answer:</strong> {html_inlines(parse_inlines(item.answer))}</p>"
+        f"{detail}{html_blocks((parse_lines(item.question.solution),))}"
+    )
 
 
-def _moodle_question(item: Item) -> str:
-    question = item.question
-    qtype = _qtype(item)
-    text = _prompt_html(item)
-    if qtype == "cloze":
-        text += f"<p>{_cloze_blanks(item)}</p>"
-    name = f"{question.template.title} ({question.id})"
-    lines = [
-        f'  <question type="{qtype}">',
-        f"    <name><text>{escape(name)}</text></name>",
-        f'    <questiontext format="html"><text>{_cdata(text)}</text></questiontext>',
-        f'    <generalfeedback format="html"><text>{_cdata(_solution_html(item))}</text>'
-        "</generalfeedback>",
-        f"    <defaultgrade>{item.points}</defaultgrade>",
-        "    <penalty>0.3333333</penalty>",
-        "    <hidden>0</hidden>",
-        f"    <idnumber>{escape(question.id)}</idnumber>",
-    ]
-    empty = '<feedback format="html"><text></text></feedback>'
-    if qtype == "numerical":
-        value = item.truth.value
-        tol = absolute_tolerance(item.kind, float(value), question.template.answer.tolerance)
-        lines.append(
-            f'    <answer fraction="100" format="moodle_auto_format"><text>{_number(value)}</text>'
-            f"<tolerance>{_tolerance(tol)}</tolerance>{empty}</answer>"
-        )
-        lines.append("    <unitgradingtype>0</unitgradingtype><showunits>3</showunits>")
-    elif qtype == "multichoice":
-        lines += [
-            "    <single>true</single>",
-            "    <shuffleanswers>false</shuffleanswers>",
-            "    <answernumbering>abc</answernumbering>",
-        ]
-        for option, correct in _choices(item):
-            lines.append(
-                f'    <answer fraction="{100 if correct else 0}" format="html">'
-                f"<text>{_cdata(option)}</text>{empty}</answer>"
-            )
-    elif qtype == "truefalse":
-        truth = bool(item.truth.value)
-        for word, value in (("true", True), ("false", False)):
-            fraction = 100 if value == truth else 0
-            lines.append(
-                f'    <answer fraction="{fraction}" format="moodle_auto_format">'
-                f"<text>{word}</text>{empty}</answer>"
-            )
-    elif qtype == "shortanswer":
-        lines.append("    <usecase>0</usecase>")
-        for answer in _short_answers(item):
-            lines.append(
-                f'    <answer fraction="100" format="moodle_auto_format">'
-                f"<text>{escape(answer)}</text>{empty}</answer>"
-            )
-    lines.append("  </question>")
-    return "\n".join(lines)
-
-
-# --- GIFT ------------------------------------------------------------------------------------
-
-_GIFT_SPECIAL = frozenset("~=#{}:\\")
-
-
-def gift_escape(text: str) -> str:
-    """GIFT's special characters backslash-escaped; newlines as HTML entities (one line)."""
-    text = text.replace("\r\n", "\n").replace("\n", "&#10;")
-    return "".join("\\" + char if char in _GIFT_SPECIAL else char for char in text)
-
-
-def _gift(items: list[Item]) -> str:
-    out: list[str] = []
-    category = None
-    for item in items:
-        if _category(item) != category:
-            category = _category(item)
-            out += [f"$CATEGORY: {category}", ""]
-        out += [_gift_question(item), ""]
-    return "\n".join(out)
-
-
-def _gift_question(item: Item) -> str:
-    question = item.question
-    qtype = _qtype(item)
-    feedback = "####" + gift_escape(_solution_html(item))
-    name = gift_escape(f"{question.template.title} ({question.id})")
-    head = f"// {question.id}\n::{name}::[html]{gift_escape(_prompt_html(item))}"
-    if qtype == "numerical":
-        value = item.truth.value
-        tol = absolute_tolerance(item.kind, float(value), question.template.answer.tolerance)
-        body = f"#{_number(value)}:{_tolerance(tol)}"
-    elif qtype == "multichoice":
-        body = " ".join(
-            ("=" if correct else "~") + gift_escape(option) for option, correct in _choices(item)
-        )
-    elif qtype == "truefalse":
-        body = "TRUE" if item.truth.value else "FALSE"
-    else:
-        body = " ".join("=" + gift_escape(answer) for answer in _short_answers(item))
-    return f"{head}{{{body}{feedback}}}"
+def blank_note(index: int, count: int, kind: AnswerKind) -> str:
+    """Which element a per-element question asks for."""
+    what = "size" if kind is AnswerKind.SHAPE else "element"
+    return f"Give {what} {index + 1} of {count} (counting from 1)."
