@@ -9,6 +9,7 @@ import pytest
 from pydantic import BaseModel
 
 from quizkit.bank.bank import Bank
+from quizkit.bank.loader import summarize_topics
 from quizkit.bank.locale import (
     Lang,
     english_digest,
@@ -384,3 +385,34 @@ def test_a_translated_template_knows_its_language(bilingual: Callable[[str], Pat
     assert template_lang(chinese.template("demo-add")) is Lang.ZH
     assert template_lang(chinese.template("demo-pick")) is Lang.EN  # no translation: English
     assert template_lang(Bank(root).template("demo-add")) is Lang.EN
+
+
+def test_validate_names_each_broken_entry_and_still_checks_the_others(
+    bilingual: Callable[[str], Path],
+) -> None:
+    root = bilingual(CHINESE.replace('"{a} 是偶数吗？"', '"是偶数吗？"'))
+    report = validate_bank(Bank(root), samples=2)
+    failed = {t.template_id: [p.message for p in t.problems] for t in report.failed}
+    assert list(failed) == ["demo-pick"]
+    [message] = failed["demo-pick"]
+    assert message.endswith(
+        "zh/demo.yaml:13: demo-pick.prompt: placeholders differ from the English: lacks {a}"
+    )
+
+
+def test_validate_blames_every_template_for_a_file_wide_problem(
+    bilingual: Callable[[str], Path],
+) -> None:
+    root = bilingual(CHINESE.replace("  demo-pick:", "  demo-pik:"))
+    report = validate_bank(Bank(root), samples=2)
+    messages = {t.template_id: t.problems[0].message for t in report.failed}
+    assert set(messages) == {"demo-add", "demo-pick"}
+    assert all("demo-pik: no template 'demo-pik'" in m for m in messages.values())
+
+
+def test_topic_summaries_in_chinese(bilingual: Callable[[str], Path]) -> None:
+    root = bilingual(CHINESE)
+    [english] = summarize_topics(root)
+    [chinese] = summarize_topics(root, Lang.ZH)
+    assert (english.title, chinese.title) == ("Demo", "演示")
+    assert chinese.templates == english.templates == 2

@@ -12,13 +12,16 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import ValidationError
 
 from quizkit.bank.model import Template, TopicFile
 from quizkit.errors import BankError
+
+if TYPE_CHECKING:
+    from quizkit.bank.locale import Lang
 
 Loc = tuple[str | int, ...]
 
@@ -178,11 +181,17 @@ def _field_name(loc: Loc, data: Any) -> str:
     return ".".join(parts) if parts else "(top level)"
 
 
-def summarize_topics(bank_dir: Path) -> list[TopicSummary]:
-    """Topic names, titles and template counts (validates each file; imports no torch)."""
+def summarize_topics(bank_dir: Path, lang: Lang | None = None) -> list[TopicSummary]:
+    """Topic names, titles and template counts (validates each file; imports no torch).
+
+    With ``lang``, titles and descriptions are in that language (see :mod:`quizkit.bank.locale`).
+    """
+    from quizkit.bank.bank import Bank  # bank imports this module
+
+    bank = Bank(bank_dir, lang=lang) if lang is not None else None
     summaries = []
     for path in topic_files(bank_dir):
-        topic = load_topic_file(path)
+        topic = bank.topic(path.stem) if bank is not None else load_topic_file(path)
         levels = tuple(sorted({t.difficulty for t in topic.templates}))
         summaries.append(
             TopicSummary(topic.topic, topic.title, topic.description, len(topic.templates), levels)

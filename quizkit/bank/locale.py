@@ -191,10 +191,49 @@ def load_overlay(path: Path, english: TopicFile) -> TopicText:
 
     Checked here (each one a :class:`BankError`): the schema; the topic name; every template id
     exists in English; the same set of ``{placeholders}`` (name and format) as the English text
-    in title, prompt, hint, solution and each option; as many options; re-worded lets are prose
-    lets of the English template; misconception names exist in English. A template with no
-    entry is not an error here (``validate`` reports it).
+    in title, prompt, hint, solution, each option and each misconception's feedback; as many
+    options; re-worded lets are prose lets of the English template; misconception names exist in
+    English. A template with no entry is not an error here (``validate`` reports it).
     """
+    overlay, text, display = _parse_overlay(path)
+    problem = _mismatch(overlay, english, path.stem)
+    if problem is not None:
+        loc, message = problem
+        raise BankError(_located(loc, message, text, display))
+    return overlay
+
+
+def template_text_problem(path: Path, english: TopicFile, template_id: str) -> str | None:
+    """What is wrong with one template's entry in an overlay (``file:line: field: message``).
+
+    For ``validate``'s list of what to fix: a file whose schema, topic or template ids are broken
+    is every template's problem; a mismatch in another template's entry is not this one's.
+    """
+    try:
+        overlay, text, display = _parse_overlay(path)
+    except BankError as error:
+        return error.message
+    whole = _file_mismatch(overlay, english, path.stem)
+    if whole is not None:
+        return _located(*whole, text, display)
+    template = next((t for t in english.templates if t.id == template_id), None)
+    entry = overlay.templates.get(template_id)
+    if template is None or entry is None:
+        return None
+    problem = template_mismatch(template, entry)
+    if problem is None:
+        return None
+    sub, message = problem
+    return _located(("templates", template_id, *sub), message, text, display)
+
+
+def parse_overlay(path: Path) -> TopicText:
+    """An overlay checked against its schema only (not against the English)."""
+    return _parse_overlay(path)[0]
+
+
+def _parse_overlay(path: Path) -> tuple[TopicText, str, str]:
+    """The overlay validated against its schema only, with its text and display path."""
     display = _display_path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -208,12 +247,12 @@ def load_overlay(path: Path, english: TopicFile) -> TopicText:
     except ValidationError as error:
         lines = _compose(text, display)[1]
         raise BankError(_overlay_error(error, lines, display)) from None
-    problem = _mismatch(overlay, english, path.stem)
-    if problem is not None:
-        loc, message = problem
-        line = _nearest_line(loc, _compose(text, display)[1])
-        raise BankError(f"{display}:{line}: {_field(loc)}: {message}")
-    return overlay
+    return overlay, text, display
+
+
+def _located(loc: Loc, message: str, text: str, display: str) -> str:
+    line = _nearest_line(loc, _compose(text, display)[1])
+    return f"{display}:{line}: {_field(loc)}: {message}"
 
 
 def _overlay_error(error: ValidationError, lines: dict[Loc, int], display: str) -> str:
@@ -254,18 +293,27 @@ def placeholder_fields(text: str) -> set[str]:
 
 
 def _mismatch(overlay: TopicText, english: TopicFile, stem: str) -> tuple[Loc, str] | None:
-    if overlay.topic != stem or overlay.topic != english.topic:
-        return ("topic",), f"{overlay.topic!r} must equal the file name and the English topic"
+    problem = _file_mismatch(overlay, english, stem)
+    if problem is not None:
+        return problem
     by_id = {t.id: t for t in english.templates}
     for template_id, text in overlay.templates.items():
-        where: Loc = ("templates", template_id)
-        template = by_id.get(template_id)
-        if template is None:
+        mismatch = template_mismatch(by_id[template_id], text)
+        if mismatch is not None:
+            sub, message = mismatch
+            return ("templates", template_id, *sub), message
+    return None
+
+
+def _file_mismatch(overlay: TopicText, english: TopicFile, stem: str) -> tuple[Loc, str] | None:
+    """Problems of the file as a whole: its topic name, entries for templates English lacks."""
+    if overlay.topic != stem or overlay.topic != english.topic:
+        return ("topic",), f"{overlay.topic!r} must equal the file name and the English topic"
+    known = {t.id for t in english.templates}
+    for template_id in overlay.templates:
+        if template_id not in known:
+            where: Loc = ("templates", template_id)
             return where, f"no template {template_id!r} in the English topic {english.topic!r}"
-        problem = template_mismatch(template, text)
-        if problem is not None:
-            sub, message = problem
-            return (*where, *sub), message
     return None
 
 

@@ -21,7 +21,16 @@ from typing import Any
 
 from quizkit.answers import check_answer
 from quizkit.bank.bank import Bank
-from quizkit.bank.locale import TRANSLATED, Lang, prose_lets, translate, translation_gaps
+from quizkit.bank.locale import (
+    TRANSLATED,
+    Lang,
+    overlay_path,
+    parse_overlay,
+    prose_lets,
+    template_text_problem,
+    translate,
+    translation_gaps,
+)
 from quizkit.bank.model import AnswerKind, Template, Tolerance
 from quizkit.bank.question import Truth, make_question
 from quizkit.errors import QuizkitError
@@ -155,12 +164,23 @@ def translation_problems(bank: Bank, template: Template, *, samples: int) -> lis
     """
     problems: list[Problem] = []
     for lang in bank_languages(bank):
+        english = bank.english_topic(template.topic)
         try:
-            overlay = bank.overlay(template.topic, lang)
             sources = bank.sources(lang)
         except QuizkitError as error:
-            return [Problem(template.id, error.message)]
-        english = bank.english_topic(template.topic)
+            problems.append(Problem(template.id, error.message))
+            continue
+        try:
+            overlay = bank.overlay(template.topic, lang)
+        except QuizkitError:
+            # The file does not load; say what is wrong with this template's own entry (if
+            # anything), so one validate run lists everything there is to fix.
+            path = overlay_path(bank.root, lang, template.topic)
+            own = template_text_problem(path, english, template.id)
+            if own is not None:
+                problems.append(Problem(template.id, own))
+                continue
+            overlay = parse_overlay(path)  # another entry is broken; this one matches
         gaps = translation_gaps(english, overlay, lang, sources)
         gaps = [gap for gap in gaps if gap.template_id == template.id]
         problems += [Problem(template.id, gap.message) for gap in gaps]
