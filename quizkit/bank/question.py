@@ -98,6 +98,7 @@ def make_question(template: Template, seed: int) -> Question:
             render_text(template.prompt, scope_with_options, where=f"{template.id}.prompt"),
             template,
             lets,
+            lang=template._lang,
         ),
         hint=render_text(template.hint, scope_with_options, where=f"{template.id}.hint"),
         solution=render_text(

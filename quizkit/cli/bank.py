@@ -8,22 +8,26 @@ from typing import TYPE_CHECKING
 import typer
 
 from quizkit.cli.leave import leave
+from quizkit.cli.options import lang_option
 from quizkit.errors import ExitStatus, UsageError, ValidationFailed
 
 if TYPE_CHECKING:  # rich and the bank load inside the commands
     from rich.console import Console
 
+    from quizkit.bank.locale import Lang
     from quizkit.bank.question import Question, Truth
 
 
-def topics() -> None:
+def topics(lang: str | None = lang_option()) -> None:
     """List the topics with their template counts and levels."""
     from quizkit.bank.bank import Bank
     from quizkit.bank.loader import summarize_topics
+    from quizkit.bank.locale import resolve_lang
     from quizkit.ui.bank import render_topics
     from quizkit.ui.console import make_console
 
-    render_topics(make_console(), summarize_topics(Bank().root))
+    language = resolve_lang(lang)
+    render_topics(make_console(), summarize_topics(Bank().root, language), language)
 
 
 def show(
@@ -38,15 +42,18 @@ def show(
     as_json: bool = typer.Option(
         False, "--json", help="Print the question (and with --answer its truth) as JSON."
     ),
+    lang: str | None = lang_option(),
 ) -> None:
     """Render one question (a bare id picks a random seed and prints the full id)."""
     from quizkit.bank.bank import Bank
+    from quizkit.bank.locale import resolve_lang
     from quizkit.bank.question import make_question, parse_question_id
 
+    language = resolve_lang(lang)
     template_id, seed = parse_question_id(
         question_id, default_seed=random.SystemRandom().randrange(10_000)
     )
-    question = make_question(Bank().template(template_id), seed)
+    question = make_question(Bank(lang=language).template(template_id), seed)
     if as_json:
         from quizkit.bank.export_json import dumps, question_json
 
@@ -58,9 +65,9 @@ def show(
     from quizkit.ui.console import make_console
 
     console = make_console()
-    render_question(console, question)
+    render_question(console, question, language)
     if answer:
-        _show_answer(console, question)
+        _show_answer(console, question, language)
         leave(0)
 
 
@@ -70,18 +77,21 @@ def check(
     ),
     text: str = typer.Argument(..., metavar="ANSWER", help="The answer as a student types it."),
     as_json: bool = typer.Option(False, "--json", help="Print the verdict as JSON."),
+    lang: str | None = lang_option(),
 ) -> None:
     """Grade one answer to one question: exit 0 right, 1 wrong, 2 unreadable or bad id."""
     from quizkit.bank.bank import Bank
     from quizkit.bank.checking import check_typed_answer
+    from quizkit.bank.locale import resolve_lang
     from quizkit.bank.question import make_question, parse_question_id
 
     if "@" not in question_id:
         raise UsageError(
             f"{question_id!r} has no seed; check needs ID@SEED (e.g. conv-out-size@12)"
         )
+    language = resolve_lang(lang)
     template_id, seed = parse_question_id(question_id)
-    question = make_question(Bank().template(template_id), seed)
+    question = make_question(Bank(lang=language).template(template_id), seed)
     result = check_typed_answer(question, _truth(question), text)
     if as_json:
         from quizkit.bank.export_json import dumps
@@ -91,7 +101,7 @@ def check(
         from quizkit.ui.bank import render_check
         from quizkit.ui.console import make_console
 
-        render_check(make_console(), result)
+        render_check(make_console(), result, language)
     status = ExitStatus.OK if result.correct else ExitStatus.FAILED
     leave(int(status if result.readable else ExitStatus.BAD_INPUT))
 
@@ -102,7 +112,7 @@ def _truth(question: Question) -> Truth:
     return compute_truth(question)
 
 
-def _show_answer(console: Console, question: Question) -> None:
+def _show_answer(console: Console, question: Question, lang: Lang) -> None:
     from quizkit.answers import shown_answer
     from quizkit.ui.bank import render_answer
 
@@ -114,6 +124,7 @@ def _show_answer(console: Console, question: Question) -> None:
         accepted=shown.accepted,
         solution=question.solution,
         detail=truth.detail,
+        lang=lang,
     )
 
 

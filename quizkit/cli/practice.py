@@ -16,6 +16,7 @@ import sys
 import typer
 
 from quizkit.cli.leave import leave
+from quizkit.cli.options import lang_option
 from quizkit.errors import ExitStatus
 
 INTERRUPTED = 130
@@ -40,6 +41,7 @@ def practice(
     json_output: bool = typer.Option(
         False, "--json", help="Print a JSON transcript on stdout (the session goes to stderr)."
     ),
+    lang: str | None = lang_option(),
 ) -> None:
     """Practise: answer questions, get feedback, and let quizkit schedule your reviews.
 
@@ -47,6 +49,7 @@ def practice(
     line) the exit status is 1 unless every question was answered right.
     """
     from quizkit.bank.bank import Bank
+    from quizkit.bank.locale import resolve_lang
     from quizkit.practice import api
     from quizkit.practice.home import db_path
     from quizkit.practice.plan import parse_levels
@@ -56,10 +59,11 @@ def practice(
     from quizkit.ui import practice as ui
     from quizkit.ui.console import make_console
 
+    language = resolve_lang(lang)
     interactive = sys.stdin.isatty()
     console = make_console(stderr=json_output)
     prepared = api.prepare(
-        bank=Bank(),
+        bank=Bank(lang=language),
         store_path=db_path(),
         topics=topics or [],
         levels=parse_levels(level),
@@ -71,7 +75,9 @@ def practice(
     for notice in prepared.notices:
         ui.render_warning(console, notice)
     reader = ui.terminal_reader(console) if interactive else ui.pipe_reader(console)
-    io = ui.TerminalIO(console, reader, interactive=interactive, now=utc_now, exam=exam)
+    io = ui.TerminalIO(
+        console, reader, interactive=interactive, now=utc_now, exam=exam, lang=language
+    )
     worker = TruthWorker()
     try:
         finished = api.run(prepared, io=io, checker=worker)
@@ -80,8 +86,8 @@ def practice(
         prepared.store.close()
     result = finished.result
     if result.exam:
-        ui.render_exam_review(console, result)
-    ui.render_summary(console, finished.summary, now=utc_now())
+        ui.render_exam_review(console, result, language)
+    ui.render_summary(console, finished.summary, now=utc_now(), lang=language)
     if json_output:
         import json
 
@@ -104,14 +110,17 @@ def stats(
     ),
     days: int = typer.Option(14, "--days", "-d", min=1, max=366, help="Days the chart shows."),
     json_output: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    lang: str | None = lang_option(),
 ) -> None:
     """Your practice history per topic (table and chart) and the reviews due."""
+    from quizkit.bank.locale import resolve_lang
     from quizkit.practice import api
     from quizkit.practice.home import db_path
     from quizkit.practice.store import utc_now
     from quizkit.ui import practice as ui
     from quizkit.ui.console import make_console
 
+    language = resolve_lang(lang)
     now = utc_now()
     report = api.stats(store_path=db_path(), topics=topics or [], days=days, now=now)
     if json_output:
@@ -121,7 +130,7 @@ def stats(
 
         typer.echo(json.dumps(stats_json(report), indent=2, ensure_ascii=False))
         return
-    ui.render_stats(make_console(), report, now=now)
+    ui.render_stats(make_console(), report, now=now, lang=language)
 
 
 def register(app: typer.Typer) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import typer
 
 from quizkit.cli.leave import leave
+from quizkit.cli.options import lang_option
 from quizkit.worksheet.formats import ExportFormat, Format
 
 LEVEL_HELP = "Difficulty levels: 1, 2, 3, a range such as 1-2, or a list such as 1,3."
@@ -41,10 +42,12 @@ def worksheet(
         file_okay=False,
         help="Folder for the files (default: ./worksheet-s<SEED>).",
     ),
+    lang: str | None = lang_option(),
 ) -> None:
     """Printable worksheets and exams: one version per student, answer keys and answer sheets."""
     from quizkit.bank.bank import Bank
     from quizkit.bank.levels import format_levels, parse_levels
+    from quizkit.bank.locale import resolve_lang
     from quizkit.ui.console import make_console
     from quizkit.ui.worksheet import render_written
     from quizkit.worksheet.output import make_worksheet
@@ -52,7 +55,8 @@ def worksheet(
 
     chosen = seed if seed is not None else random.SystemRandom().randrange(10**6)
     selection = Selection(topics=tuple(topics or ()), count=count, levels=parse_levels(level))
-    bank = Bank()
+    language = resolve_lang(lang)
+    bank = Bank(lang=language)
     unique = list(dict.fromkeys(formats))
     out_dir = out if out is not None else Path(f"worksheet-s{chosen}")
     built, written = make_worksheet(
@@ -69,6 +73,7 @@ def worksheet(
     again += ["--seed", str(chosen)] + (["--title", built.title] if title is not None else [])
     for fmt in unique:
         again += ["-f", fmt.value]
+    again += ["--lang", language.value]
     render_written(
         make_console(), built, written, out_dir, command=" ".join(map(shlex.quote, again))
     )
@@ -104,17 +109,19 @@ def export(
         help="File to write; - for stdout (default: quizkit-moodle.xml, quizkit.gift.txt or "
         "quizkit-qti.zip).",
     ),
+    lang: str | None = lang_option(),
 ) -> None:
     """Export the bank for a learning-management system: one question per variant."""
     from quizkit.bank.bank import Bank
     from quizkit.bank.levels import parse_levels
+    from quizkit.bank.locale import resolve_lang
     from quizkit.errors import UsageError
     from quizkit.ui.console import make_console
     from quizkit.ui.worksheet import render_export
     from quizkit.worksheet.lms import export_bank
 
     result = export_bank(
-        Bank(),
+        Bank(lang=resolve_lang(lang)),
         fmt,
         topics=list(topics or ()),
         levels=parse_levels(level),
