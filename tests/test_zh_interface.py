@@ -1,0 +1,303 @@
+"""The Chinese interface end to end: --lang and its defaults, worksheets, PDFs, practice."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+from test_practice_support import (
+    QUIZKIT,
+    cli_env,
+    planned_questions,
+    right_answer,
+    wrong_answer,
+    write_toy_bank,
+)
+from typer.testing import CliRunner
+
+from quizkit.bank.bank import Bank
+from quizkit.bank.locale import Lang
+from quizkit.cli.main import app
+from quizkit.errors import ExitStatus
+from quizkit.worksheet.errors import RenderError
+from quizkit.worksheet.fonts import INSTALL_HINT, find_cjk_font
+
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+TOY_ZH = """
+topic: toy
+title: 小练习
+description: 练习测试用的小题。
+templates:
+  toy-add:
+    title: 两数相加
+    prompt: "{a} + {b} 等于多少？"
+    hint: "先加十位，再加个位。"
+    solution: "{a} + {b} = {result}"
+  toy-mul:
+    title: 两数相乘
+    prompt: "{a} * {b} 等于多少？"
+    hint: "做乘法。"
+    solution: "{a} * {b} = {result}"
+  toy-shape:
+    title: 全零张量的形状
+    prompt: "torch.zeros({a}, {b}) 的形状是什么？"
+    hint: "先行，后列。"
+    solution: "形状是 {result}"
+"""
+
+
+def run(args: list[str], **env: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, args, env={"COLUMNS": "100", **env})
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def zh_bank(tmp_path: Path) -> Path:
+    root = write_toy_bank(tmp_path / "bank")
+    (root / "zh").mkdir()
+    (root / "zh" / "toy.yaml").write_text(textwrap.dedent(TOY_ZH), encoding="utf-8")
+    return root
+
+
+# -- --lang and its defaults -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("env", "args", "chinese"),
+    [
+        ({}, ["--lang", "zh"], True),
+        ({"QUIZKIT_LANG": "zh"}, [], True),
+        ({"LANG": "zh_CN.UTF-8"}, [], True),
+        ({"LC_ALL": "zh_TW.UTF-8", "LANG": "en_US.UTF-8"}, [], True),
+        ({"QUIZKIT_LANG": "en", "LANG": "zh_CN.UTF-8"}, [], False),
+        ({"LANG": "zh_CN.UTF-8"}, ["--lang", "en"], False),
+        ({"LANG": "C.UTF-8"}, [], False),
+    ],
+)
+def test_lang_comes_from_the_option_then_quizkit_lang_then_the_locale(
+    env: dict[str, str], args: list[str], chinese: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("QUIZKIT_LANG", "LC_ALL", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    code, out = run(["show", "conv-out-size@3", *args], **env)
+    assert code == 0, out
+    assert bool(CHINESE.search(out)) is chinese, out
+    assert ("难度 1（简单）" in out) is chinese
+
+
+def test_an_unknown_language_is_a_one_line_usage_error() -> None:
+    code, out = run(["show", "conv-out-size@3", "--lang", "fr"])
+    assert code == ExitStatus.BAD_INPUT
+    assert "unknown language 'fr'; expected one of: en, zh" in out
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["practice"],
+        ["stats"],
+        ["topics"],
+        ["show", "x"],
+        ["check", "x", "1"],
+        ["worksheet"],
+        ["export", "gift"],
+        ["exercise", "start", "linear"],
+        ["grade", "x"],
+    ],
+)
+def test_every_command_that_shows_questions_or_feedback_takes_lang(command: list[str]) -> None:
+    code, out = run([*command, "--help"])
+    assert code == 0 and "--lang" in out, out
+
+
+def test_show_answer_and_check_speak_chinese() -> None:
+    code, out = run(["show", "conv-out-size@3", "--answer", "--lang", "zh"])
+    assert code == 0
+    assert "答案：(4, 64, 48, 48)" in out and "解答过程" in out and "接受范围：" in out
+    code, out = run(["check", "conv-out-size@3", "（4，64，48，48）", "--lang", "zh"])
+    assert code == 0 and "✓ 正确（你的答案：(4, 64, 48, 48)）" in out
+    code, out = run(["check", "conv-out-size@3", "四", "--lang", "zh"])
+    assert code == ExitStatus.BAD_INPUT
+    assert "? 无法识别：" in out and "可接受的格式：形状，如 1x16x15x15" in out
+
+
+def test_a_zh_value_prompt_ends_with_the_zh_precision_sentence() -> None:
+    code, out = run(["show", "losses-bce-value@5", "--json", "--lang", "zh"])
+    if code != 0:  # the template may be renamed; any value template will do
+        template = next(t for t in Bank(lang=Lang.ZH).templates() if t.answer.kind.value == "value")
+        code, out = run(["show", f"{template.id}@5", "--json", "--lang", "zh"])
+    prompt = json.loads(out)["prompt"]
+    assert prompt.rstrip().endswith("。")
+    assert "accepted" not in prompt.split("\n")[-1]
+
+
+# -- worksheets ------------------------------------------------------------------------------
+
+
+def _worksheet_json(tmp_path: Path, topic: str, count: int, lang: str) -> dict[str, object]:
+    out = tmp_path / f"{topic}-{lang}"
+    code, text = run(
+        ["worksheet", topic, "-n", str(count), "--seed", "11", "-f", "json", "-o", str(out)]
+        + ["--lang", lang]
+    )
+    assert code == 0, text
+    (path,) = out.glob("worksheet-*.json")
+    data: dict[str, object] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+@pytest.mark.parametrize("topic", Bank().topic_names())
+def test_zh_worksheet_json_is_chinese_for_every_template_with_the_english_numbers(
+    topic: str, tmp_path: Path
+) -> None:
+    count = len(Bank().templates([topic]))
+    zh = _worksheet_json(tmp_path, topic, count, "zh")
+    en = _worksheet_json(tmp_path, topic, count, "en")
+    assert zh["lang"] == "zh" and en["lang"] == "en"
+    zh_questions = zh["versions"][0]["questions"]  # type: ignore[index]
+    en_questions = en["versions"][0]["questions"]  # type: ignore[index]
+    assert {q["template"] for q in zh_questions} == {t.id for t in Bank().templates([topic])}
+    for mine, theirs in zip(zh_questions, en_questions, strict=True):
+        where = mine["id"]
+        assert mine["id"] == theirs["id"] and mine["params"] == theirs["params"], where
+        assert mine["answer"] == theirs["answer"], where
+        assert mine["answer_text"] == theirs["answer_text"], where
+        for field in ("title", "prompt", "hint", "solution"):
+            assert CHINESE.search(mine[field]), f"{where}: {field} is not Chinese: {mine[field]!r}"
+        # every parameter value the English prompt shows, the Chinese one shows too
+        for value in NUMBER.findall(_without_precision(theirs["prompt"])):
+            if any(str(v) == value for v in _flat(theirs["params"])):
+                assert value in mine["prompt"], f"{where}: {value} missing from the zh prompt"
+
+
+def _without_precision(prompt: str) -> str:
+    return prompt.rsplit("\n\n", 1)[0] if "\n\n" in prompt else prompt
+
+
+def _flat(value: object) -> list[object]:
+    if isinstance(value, dict):
+        return [x for v in value.values() for x in _flat(v)]
+    if isinstance(value, list | tuple):
+        return [x for v in value for x in _flat(v)]
+    return [value]
+
+
+def test_zh_markdown_and_html_carry_the_chinese_chrome(tmp_path: Path) -> None:
+    out = tmp_path / "ws"
+    code, text = run(
+        ["worksheet", "conv", "-n", "3", "--seed", "4", "-f", "md", "-f", "html", "-o", str(out)]
+        + ["--lang", "zh"]
+    )
+    assert code == 0, text
+    (md,) = out.glob("worksheet-*.md")
+    (key_md,) = out.glob("key-*.md")
+    (html,) = out.glob("worksheet-*.html")
+    (sheet,) = out.glob("answers-*.yaml")
+    body = md.read_text(encoding="utf-8")
+    assert "姓名：" in body and "学号：" in body and "得分：" in body and "**版本 1**" in body
+    assert "3 题 · 共 3 分" in body and "1 分" in body
+    assert "— 答案卷" in key_md.read_text(encoding="utf-8")
+    page = html.read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in page and "姓名：" in page
+    assert 'content: "第 " counter(page) " 页，共 " counter(pages) " 页"' in page
+    comments = [line for line in sheet.read_text(encoding="utf-8").splitlines() if "#" in line]
+    assert comments[0].startswith("# quizkit 答题表") and "评分命令" in comments[1]
+    assert all(CHINESE.search(line) for line in comments)
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler's pdftotext")
+def test_a_zh_pdf_is_typeset_in_chinese(tmp_path: Path) -> None:
+    out = tmp_path / "ws"
+    code, text = run(
+        ["worksheet", "conv", "losses", "-n", "4", "--seed", "3", "-o", str(out), "--lang", "zh"]
+    )
+    assert code == 0, text
+    (sheet,) = out.glob("worksheet-*.pdf")
+    (key,) = out.glob("key-*.pdf")
+    sheet_text = subprocess.run(
+        ["pdftotext", str(sheet), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    key_text = subprocess.run(
+        ["pdftotext", str(key), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "姓名" in sheet_text and "学号" in sheet_text and "得分" in sheet_text
+    assert "版本 1" in sheet_text and "第 1 页，共" in sheet_text
+    assert "卷积层" in sheet_text and "输出的形状是什么" in sheet_text
+    assert "答案卷" in key_text and "解答过程" in key_text
+    chinese = len(CHINESE.findall(sheet_text))
+    assert chinese > 100, sheet_text[:500]
+    assert "\ufffd" not in sheet_text  # no replacement characters: every glyph was found
+    fonts = subprocess.run(["pdffonts", str(sheet)], capture_output=True, text=True).stdout
+    assert "CJK" in fonts or "Han" in fonts or "Song" in fonts, fonts
+
+
+def test_a_missing_chinese_font_is_one_line_naming_what_to_install(tmp_path: Path) -> None:
+    with pytest.raises(RenderError) as error:
+        find_cjk_font(env={}, search_dirs=[tmp_path], use_fontconfig=False)
+    assert error.value.message == INSTALL_HINT
+    assert "\n" not in INSTALL_HINT and "fonts-noto-cjk" in INSTALL_HINT
+    with pytest.raises(RenderError, match="no CJK font in \\$QUIZKIT_FONT_PATH"):
+        find_cjk_font(env={"QUIZKIT_FONT_PATH": str(tmp_path)}, use_fontconfig=False)
+
+
+def test_the_english_pdf_needs_no_system_font(tmp_path: Path) -> None:
+    from quizkit.worksheet.typeset import font_for
+
+    assert font_for(Lang.EN) is None
+
+
+# -- practice --------------------------------------------------------------------------------
+
+
+def test_a_piped_practice_session_in_chinese(tmp_path: Path, zh_bank: Path) -> None:
+    home = tmp_path / "home"
+    questions = planned_questions(zh_bank, ["toy"], count=3, seed=1)
+    lines = [right_answer(questions[0]), "？", "十二", wrong_answer(questions[1]), "跳过"]
+    done = subprocess.run(
+        [QUIZKIT, "practice", "toy", "-n", "3", "--seed", "1", "--lang", "zh"],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        env=cli_env(home, zh_bank),
+        timeout=120,
+    )
+    out = done.stdout
+    assert done.returncode == 1, done.stderr
+    assert "输入答案，或：? 提示" in out
+    assert "答案 › " in out and "✓ 正确：" in out and "✗ 错误（你的答案：" in out
+    assert "提示：" in out and "无法识别：" in out and "可接受的格式：" in out
+    assert "已跳过。" in out and "解答过程" in out and "接受范围：" in out
+    assert "本次小结" in out and "得分 1/3" in out and "主题" in out
+    assert "等于多少？" in out and "难度 1（简单）" in out
+    for english in ("Correct", "Wrong", "Hint", "Session summary", "Score", "level 1"):
+        assert english not in out, english
+
+
+def test_stats_in_chinese(tmp_path: Path, zh_bank: Path) -> None:
+    home = tmp_path / "home"
+    questions = planned_questions(zh_bank, ["toy"], count=2, seed=2)
+    subprocess.run(
+        [QUIZKIT, "practice", "toy", "-n", "2", "--seed", "2"],
+        input="\n".join(right_answer(q) for q in questions) + "\n",
+        capture_output=True,
+        text=True,
+        env=cli_env(home, zh_bank),
+        timeout=120,
+        check=True,
+    )
+    done = subprocess.run(
+        [QUIZKIT, "stats"],
+        capture_output=True,
+        text=True,
+        env=cli_env(home, zh_bank, LANG="zh_CN.UTF-8"),
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "练习历史" in done.stdout and "正确率" in done.stdout and "每日作答数" in done.stdout
+    assert "月，截至今天" in done.stdout
