@@ -169,6 +169,21 @@ class Messages:
     slot_hints: Mapping[AnswerKind, str]
     slot_letter_range: str
     html_lang: str
+    # -- quizkit grade's text report ------------------------------------------------------------
+    grade_all_passed: str
+    grade_not_all_passed: str
+    grade_summary: str
+    grade_table_title: str
+    column_exercise: str
+    column_tests_passed: str
+    column_points: str
+    column_status: str
+    status_passed: str
+    status_failed: str
+    unreadable_input: str
+    student_output: str
+    more_lines: str
+    test_status: Mapping[str, str]
 
 
 K = TypeVar("K")
@@ -332,6 +347,32 @@ EN = Messages(
     ),
     slot_letter_range="a letter, a to {last}",
     html_lang="en",
+    grade_all_passed="all passed",
+    grade_not_all_passed="not all passed",
+    grade_summary=(
+        "{passed}/{total} submission(s) passed every test in {seconds:.1f} s; "
+        "reproduce with --seed {seed}"
+    ),
+    grade_table_title="{who}: {score:g}/{max_score:g} points",
+    column_exercise="exercise",
+    column_tests_passed="tests passed",
+    column_points="points",
+    column_status="status",
+    status_passed="passed",
+    status_failed="failed",
+    unreadable_input="unreadable input:",
+    student_output="student output:",
+    more_lines="... {count} more lines",
+    test_status=_frozen(
+        {
+            "passed": "passed",
+            "failed": "failed",
+            "error": "error",
+            "timeout": "timeout",
+            "forbidden": "forbidden",
+            "missing": "missing",
+        }
+    ),
 )
 
 ZH = Messages(
@@ -499,6 +540,31 @@ ZH = Messages(
     ),
     slot_letter_range="选项字母，a 到 {last}",
     html_lang="zh-CN",
+    grade_all_passed="全部通过",
+    grade_not_all_passed="未全部通过",
+    grade_summary=(
+        "{total} 份提交中有 {passed} 份通过了全部测试，用时 {seconds:.1f} 秒；复现：--seed {seed}"
+    ),
+    grade_table_title="{who}：{score:g}/{max_score:g} 分",
+    column_exercise="练习",
+    column_tests_passed="通过的测试",
+    column_points="得分",
+    column_status="状态",
+    status_passed="通过",
+    status_failed="未通过",
+    unreadable_input="无法读取的输入：",
+    student_output="程序输出：",
+    more_lines="…… 还有 {count} 行",
+    test_status=_frozen(
+        {
+            "passed": "通过",
+            "failed": "结果错误",
+            "error": "出错",
+            "timeout": "超时",
+            "forbidden": "调用了禁用的函数",
+            "missing": "缺少定义",
+        }
+    ),
 )
 
 CATALOG: Mapping[Lang, Messages] = MappingProxyType({Lang.EN: EN, Lang.ZH: ZH})

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import typer
 
+from quizkit.cli.options import lang_option
 from quizkit.errors import ExitStatus, UsageError
 
 exercise_app = typer.Typer(
@@ -36,11 +37,13 @@ def start_command(
         None, "-o", "--output", dir_okay=False, help="Where to write the starter file."
     ),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+    lang: str | None = lang_option(),
 ) -> None:
     """Write the starter file: signatures, exact docstrings, runnable examples."""
+    from quizkit.bank.locale import resolve_lang
     from quizkit.exercises.catalog import starter_source
 
-    source = starter_source(name)
+    source = starter_source(name, resolve_lang(lang))
     target = output or Path(f"{name}.py")
     if target.exists() and not force:
         raise UsageError(f"{target}: already exists (use --force to overwrite)")

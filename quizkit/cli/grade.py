@@ -11,6 +11,7 @@ from pathlib import Path
 
 import typer
 
+from quizkit.cli.options import lang_option
 from quizkit.errors import UsageError
 from quizkit.grade.reports import ReportFormat
 
@@ -57,10 +58,13 @@ def grade(
     timeout: float = typer.Option(
         10.0, "--timeout", min=0.1, help="Seconds per test and per import."
     ),
+    lang: str | None = lang_option(),
 ) -> None:
     """Autograde submissions. Exit 0 iff every test passed, 1 if any failed, 2 on bad input."""
+    from quizkit.bank.locale import resolve_lang
     from quizkit.grade.discover import discover
 
+    language = resolve_lang(lang)
     if fmt.single_submission and len(paths) > 1:
         raise UsageError(f"--format {fmt.value} reports one submission; give one PATH")
     submissions = discover(paths, exercises=_split_names(exercises))
@@ -84,13 +88,13 @@ def grade(
     console = make_console()
     if fmt is ReportFormat.TEXT:
         if output is not None:
-            _write(output, text_report(run))
-        render_run(console, run)
+            _write(output, text_report(run, lang=language))
+        render_run(console, run, language)
     elif output is None:
         console.file.write(build_report(run, fmt))
     else:
         _write(output, build_report(run, fmt))
-        render_run(console, run)
+        render_run(console, run, language)
         render_written(console, run, str(output), fmt.value)
     append_step_summary(run)
     raise typer.Exit(int(run.exit_status))

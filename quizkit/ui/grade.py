@@ -12,64 +12,77 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from quizkit.bank.locale import Lang
 from quizkit.exercises.models import TestStatus
 from quizkit.grade.models import GradeRun, SubmissionResult
+from quizkit.messages import Messages, messages
 from quizkit.ui.exercise import STATUS_STYLE
 
 OUTPUT_LINES = 12
 
 
-def render_run(console: Console, run: GradeRun) -> None:
+def render_run(console: Console, run: GradeRun, lang: Lang = Lang.EN) -> None:
     """Every submission: points per exercise, then each failed test with its reason."""
+    text = messages(lang)
     for sub in run.submissions:
-        _render_submission(console, sub)
+        _render_submission(console, sub, text)
     total = len(run.submissions)
     passed = sum(s.passed for s in run.submissions)
-    verdict = "[bold green]all passed[/]" if run.passed else "[bold red]not all passed[/]"
-    console.print(
-        f"{verdict}: {passed}/{total} submission(s) passed every test in {run.seconds:.1f} s; "
-        f"reproduce with --seed {run.seed}"
+    verdict = (
+        f"[bold green]{text.grade_all_passed}[/]"
+        if run.passed
+        else f"[bold red]{text.grade_not_all_passed}[/]"
     )
+    summary = text.grade_summary.format(
+        passed=passed, total=total, seconds=run.seconds, seed=run.seed
+    )
+    console.print(f"{verdict}{text.colon} {summary}")
 
 
-def _render_submission(console: Console, sub: SubmissionResult) -> None:
-    table = Table(title=f"{escape(sub.submission)}: {sub.score:g}/{sub.max_score:g} points")
-    table.add_column("exercise")
-    table.add_column("tests passed", justify="right")
-    table.add_column("points", justify="right")
-    table.add_column("status")
+def _render_submission(console: Console, sub: SubmissionResult, text: Messages) -> None:
+    table = Table(
+        title=text.grade_table_title.format(
+            who=escape(sub.submission), score=sub.score, max_score=sub.max_score
+        )
+    )
+    table.add_column(text.column_exercise)
+    table.add_column(text.column_tests_passed, justify="right")
+    table.add_column(text.column_points, justify="right")
+    table.add_column(text.column_status)
     for r in sub.exercises:
         ok = sum(t.status is TestStatus.PASSED for t in r.tests)
-        status = "[green]passed[/]" if r.passed else "[red]failed[/]"
+        status = f"[green]{text.status_passed}[/]" if r.passed else f"[red]{text.status_failed}[/]"
         table.add_row(
             escape(r.exercise), f"{ok}/{len(r.tests)}", f"{r.score:g}/{r.max_score:g}", status
         )
     console.print(table)
     for error in sub.errors:
-        console.print(f"[bold red]unreadable input:[/] {escape(error)}")
+        console.print(f"[bold red]{text.unreadable_input}[/] {escape(error)}")
     for r in sub.exercises:
         for t in r.tests:
             if t.status is TestStatus.PASSED:
                 continue
             style = STATUS_STYLE[t.status]
             console.print(
-                f"[bold {style}]{t.status.value}[/] {escape(r.exercise)} · [bold]{escape(t.name)}[/]"
+                f"[bold {style}]{text.test_status.get(t.status.value, t.status.value)}[/] "
+                f"{escape(r.exercise)} · [bold]{escape(t.name)}[/]"
             )
             for line in t.message.splitlines():
                 console.print(f"  {escape(line)}", soft_wrap=True)
             lines = t.output.strip("\n").splitlines()
             if lines:
-                console.print("  [dim]student output:[/]")
+                console.print(f"  [dim]{text.student_output}[/]")
                 for line in lines[:OUTPUT_LINES]:
                     console.print(f"  [dim]| {escape(line)}[/]", soft_wrap=True)
                 if len(lines) > OUTPUT_LINES:
-                    console.print(f"  [dim]| ... {len(lines) - OUTPUT_LINES} more lines[/]")
+                    more = text.more_lines.format(count=len(lines) - OUTPUT_LINES)
+                    console.print(f"  [dim]| {more}[/]")
 
 
-def text_report(run: GradeRun, width: int = 120) -> str:
+def text_report(run: GradeRun, width: int = 120, lang: Lang = Lang.EN) -> str:
     """The text report as plain text (no colour), for ``--output FILE``."""
     buffer = io.StringIO()
-    render_run(Console(file=buffer, width=width, no_color=True, highlight=False), run)
+    render_run(Console(file=buffer, width=width, no_color=True, highlight=False), run, lang)
     return buffer.getvalue()
 
 
