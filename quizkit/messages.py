@@ -41,6 +41,7 @@ class Messages:
     correct_label: str
     not_quite: str
     you_said: str
+    you_said_retry: str
     one_more_try: str
     skipped: str
     wrong: str
@@ -89,6 +90,7 @@ class Messages:
     due_now: str
     due_at: str
     list_separator: str
+    review_detail: str
     colon: str
     # -- quizkit stats ------------------------------------------------------------------------
     no_practice_yet: str
@@ -208,6 +210,7 @@ EN = Messages(
     correct_label="✓ Correct: ",
     not_quite="✗ Not quite",
     you_said=" (you said {given})",
+    you_said_retry=" (you said {given}). ",
     one_more_try="One more try; ? shows a hint.",
     skipped="Skipped.",
     wrong="✗ Wrong",
@@ -255,6 +258,7 @@ EN = Messages(
     due_now="due now",
     due_at="due {when}",
     list_separator=" · ",
+    review_detail="  ({details})",
     colon=":",
     no_practice_yet="No practice yet. Start with: quizkit practice TOPIC (see quizkit topics)",
     stats_title="Practice history",
@@ -388,6 +392,7 @@ ZH = Messages(
     correct_label="✓ 正确：",
     not_quite="✗ 不太对",
     you_said="（你的答案：{given}）",
+    you_said_retry="（你的答案：{given}）。",
     one_more_try="再试一次；输入 ? 查看提示。",
     skipped="已跳过。",
     wrong="✗ 错误",
@@ -435,6 +440,7 @@ ZH = Messages(
     due_now="现在到期",
     due_at="{when}到期",
     list_separator=" · ",
+    review_detail="（{details}）",
     colon="：",
     no_practice_yet="还没有练习记录。从这里开始：quizkit practice 主题（见 quizkit topics）",
     stats_title="练习历史",

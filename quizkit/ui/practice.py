@@ -103,7 +103,7 @@ class TerminalIO:
             console.print(
                 Text.assemble(
                     (text.not_quite, "bold red"),
-                    text.you_said.format(given=feedback.given) + " ",
+                    text.you_said_retry.format(given=feedback.given),
                     (text.one_more_try, "yellow"),
                 )
             )
@@ -342,7 +342,9 @@ def _review_line(item: ReviewItem, now: datetime, text: Messages) -> Text:
             text.due_now if due <= now else text.due_at.format(when=relative(due, now, text))
         )
     return Text.assemble(
-        "  • ", (item.template_id, "cyan"), (f"  ({text.list_separator.join(parts)})", "dim")
+        "  • ",
+        (item.template_id, "cyan"),
+        (text.review_detail.format(details=text.list_separator.join(parts)), "dim"),
     )
 
 

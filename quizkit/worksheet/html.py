@@ -43,7 +43,11 @@ def page_rule(page_of: str) -> str:
     """The printed page footer (``Page 1 of 3``, ``第 1 页，共 3 页``) as a CSS margin box."""
     pieces = re.split(r"(\{page\}|\{pages\})", page_of)
     content = " ".join(
-        "counter(page)" if p == "{page}" else "counter(pages)" if p == "{pages}" else json.dumps(p)
+        "counter(page)"
+        if p == "{page}"
+        else "counter(pages)"
+        if p == "{pages}"
+        else json.dumps(p, ensure_ascii=False)
         for p in pieces
         if p
     )
