@@ -144,10 +144,8 @@ def test_a_zh_value_prompt_ends_with_the_zh_precision_sentence() -> None:
 
 def _worksheet_json(tmp_path: Path, topic: str, count: int, lang: str) -> dict[str, object]:
     out = tmp_path / f"{topic}-{lang}"
-    code, text = run(
-        ["worksheet", topic, "-n", str(count), "--seed", "11", "-f", "json", "-o", str(out)]
-        + ["--lang", lang]
-    )
+    args = ["worksheet", topic, "-n", str(count), "--seed", "11", "-f", "json", "-o", str(out)]
+    code, text = run([*args, "--lang", lang])
     assert code == 0, text
     (path,) = out.glob("worksheet-*.json")
     data: dict[str, object] = json.loads(path.read_text(encoding="utf-8"))
@@ -197,10 +195,8 @@ def _flat(value: object) -> list[object]:
 
 def test_zh_markdown_and_html_carry_the_chinese_chrome(tmp_path: Path) -> None:
     out = tmp_path / "ws"
-    code, text = run(
-        ["worksheet", "conv", "-n", "3", "--seed", "4", "-f", "md", "-f", "html", "-o", str(out)]
-        + ["--lang", "zh"]
-    )
+    args = ["worksheet", "conv", "-n", "3", "--seed", "4", "-f", "md", "-f", "html", "-o", str(out)]
+    code, text = run([*args, "--lang", "zh"])
     assert code == 0, text
     (md,) = out.glob("worksheet-*.md")
     (key_md,) = out.glob("key-*.md")
