@@ -92,6 +92,7 @@ class Messages:
     list_separator: str
     review_detail: str
     colon: str
+    label_separator: str
     # -- quizkit stats ------------------------------------------------------------------------
     no_practice_yet: str
     stats_title: str
@@ -260,6 +261,7 @@ EN = Messages(
     list_separator=" · ",
     review_detail="  ({details})",
     colon=":",
+    label_separator=": ",
     no_practice_yet="No practice yet. Start with: quizkit practice TOPIC (see quizkit topics)",
     stats_title="Practice history",
     column_answers="answers",
@@ -442,6 +444,7 @@ ZH = Messages(
     list_separator=" · ",
     review_detail="（{details}）",
     colon="：",
+    label_separator="：",
     no_practice_yet="还没有练习记录。从这里开始：quizkit practice 主题（见 quizkit topics）",
     stats_title="练习历史",
     column_answers="作答",

@@ -350,3 +350,49 @@ def test_a_chinese_session_in_a_44_column_terminal(tmp_path: Path, zh_bank: Path
     assert child.exitstatus == 0
     lines = [line for line in out.replace("\r", "").splitlines() if line.startswith(("│", "╭"))]
     assert lines and {cell_len(line.rstrip()) for line in lines} == {44}, "\n".join(lines)
+
+
+def test_grades_text_report_in_chinese_keeps_its_table_aligned() -> None:
+    from rich.cells import cell_len
+
+    from quizkit.exercises.models import ExerciseResult, TestResult, TestStatus
+    from quizkit.grade.models import GradeRun, SubmissionKind, SubmissionResult
+    from quizkit.ui.grade import text_report
+
+    tests = [
+        TestResult(
+            name="shape",
+            function="linear",
+            group="g",
+            status=TestStatus.PASSED,
+            points=1,
+            max_points=1,
+        ),
+        TestResult(
+            name="values",
+            function="linear",
+            group="g",
+            status=TestStatus.TIMEOUT,
+            points=0,
+            max_points=2,
+            message="killed after 10 s",
+            output="x\n" * 20,
+        ),
+    ]
+    exercise = ExerciseResult.from_tests("linear", tests, seed=5)
+    run = GradeRun(
+        seed=5,
+        submissions=[
+            SubmissionResult(
+                submission="alice", kind=SubmissionKind.DIRECTORY, exercises=[exercise]
+            )
+        ],
+    )
+    report = text_report(run, width=60, lang=Lang.ZH)
+    assert "alice：1/3 分" in report and "练习" in report and "通过的测试" in report
+    assert "超时 linear · values" in report and "程序输出：" in report and "…… 还有 8 行" in report
+    assert "未全部通过：1 份提交中有 0 份通过了全部测试" in report and "--seed 5" in report
+    table = [line for line in report.splitlines() if line[:1] in ("┃", "│", "┏", "└", "┡")]
+    assert table and len({cell_len(line) for line in table}) == 1, "\n".join(table)
+    english = text_report(run, width=60)
+    assert "not all passed: 0/1 submission(s) passed every test" in english

@@ -36,7 +36,7 @@ def render_run(console: Console, run: GradeRun, lang: Lang = Lang.EN) -> None:
     summary = text.grade_summary.format(
         passed=passed, total=total, seconds=run.seconds, seed=run.seed
     )
-    console.print(f"{verdict}{text.colon} {summary}")
+    console.print(f"{verdict}{text.label_separator}{summary}")
 
 
 def _render_submission(console: Console, sub: SubmissionResult, text: Messages) -> None:
