@@ -73,7 +73,10 @@ def test_every_template_has_a_complete_and_current_chinese_translation() -> None
         f"{gap.template_id}: {gap.message}"
         for name in TOPICS
         for gap in translation_gaps(
-            ENGLISH.topic(name), ENGLISH.overlay(name, Lang.ZH), Lang.ZH, ENGLISH.sources(Lang.ZH)
+            ENGLISH.topic(name),
+            ENGLISH.overlay(name, Lang.ZH),
+            Lang.ZH,
+            ENGLISH.sources(Lang.ZH, name),
         )
     ]
     assert not gaps, "\n".join(gaps)

@@ -35,7 +35,9 @@ class Bank:
     _overlays: dict[tuple[Lang, str], TopicText | None] = field(
         default_factory=dict, init=False, repr=False
     )
-    _sources: dict[Lang, dict[str, str]] = field(default_factory=dict, init=False, repr=False)
+    _sources: dict[tuple[Lang, Path], dict[str, str]] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     def topic_names(self) -> list[str]:
         return [path.stem for path in topic_files(self.root)]
@@ -63,16 +65,26 @@ class Bank:
         """The ``lang`` text of a topic, checked against the English; None when there is no file."""
         key = (lang, name)
         if key not in self._overlays:
-            path = overlay_path(self.root, lang, name)
+            path = self.overlay_file(name, lang)
             english = self.english_topic(name)
             self._overlays[key] = load_overlay(path, english) if path.is_file() else None
         return self._overlays[key]
 
-    def sources(self, lang: Lang) -> dict[str, str]:
-        """Template id -> digest of the English its ``lang`` text was written from."""
-        if lang not in self._sources:
-            self._sources[lang] = load_sources(self.root, lang)
-        return self._sources[lang]
+    def overlay_file(self, name: str, lang: Lang) -> Path:
+        """Where a topic's ``lang`` text lives: ``<lang>/<topic>.yaml`` beside its English file."""
+        return overlay_path(self.folder_of(name), lang, name)
+
+    def folder_of(self, name: str) -> Path:
+        """The folder holding topic ``name``'s English file (its translations sit below it)."""
+        return self.root
+
+    def sources(self, lang: Lang, name: str) -> dict[str, str]:
+        """Template id -> digest of the English its ``lang`` text was written from, as recorded
+        in the ``<lang>/sources.yaml`` of topic ``name``'s folder."""
+        key = (lang, self.folder_of(name))
+        if key not in self._sources:
+            self._sources[key] = load_sources(key[1], lang)
+        return self._sources[key]
 
     def templates(
         self, topics: list[str] | None = None, *, levels: set[int] | None = None

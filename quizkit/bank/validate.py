@@ -24,7 +24,6 @@ from quizkit.bank.bank import Bank
 from quizkit.bank.locale import (
     TRANSLATED,
     Lang,
-    overlay_path,
     parse_overlay,
     prose_lets,
     template_text_problem,
@@ -151,9 +150,10 @@ def validate_template(template: Template, *, topic: str, samples: int) -> Templa
     return report
 
 
-def bank_languages(bank: Bank) -> list[Lang]:
-    """The translations a bank carries: each ``<root>/<lang>/`` folder."""
-    return [lang for lang in TRANSLATED if (bank.root / lang.value).is_dir()]
+def topic_languages(bank: Bank, topic: str) -> list[Lang]:
+    """The translations a topic's folder carries: each ``<folder>/<lang>/`` (a bank folder
+    without one, such as an instructor's own, needs no translation)."""
+    return [lang for lang in TRANSLATED if (bank.folder_of(topic) / lang.value).is_dir()]
 
 
 def translation_problems(bank: Bank, template: Template, *, samples: int) -> list[Problem]:
@@ -163,10 +163,10 @@ def translation_problems(bank: Bank, template: Template, *, samples: int) -> lis
     that is not prose (so the same numbers reach the truth and the derivation).
     """
     problems: list[Problem] = []
-    for lang in bank_languages(bank):
+    for lang in topic_languages(bank, template.topic):
         english = bank.english_topic(template.topic)
         try:
-            sources = bank.sources(lang)
+            sources = bank.sources(lang, template.topic)
         except QuizkitError as error:
             problems.append(Problem(template.id, error.message))
             continue
@@ -175,7 +175,7 @@ def translation_problems(bank: Bank, template: Template, *, samples: int) -> lis
         except QuizkitError:
             # The file does not load; say what is wrong with this template's own entry (if
             # anything), so one validate run lists everything there is to fix.
-            path = overlay_path(bank.root, lang, template.topic)
+            path = bank.overlay_file(template.topic, lang)
             own = template_text_problem(path, english, template.id)
             if own is not None:
                 problems.append(Problem(template.id, own))
