@@ -621,3 +621,39 @@ def join_wide_lines(text: str) -> str:
         else:
             out.append(part if inside else _WIDE_BREAK.sub("", part))
     return "".join(out)
+
+
+# The accepted-interval description is written in English by quizkit.answers.check (the rule
+# that grades); these patterns word it in Chinese. A description no pattern knows stays English,
+# and tests/test_messages.py samples every shape of description, so a new wording is noticed.
+_ACCEPTED_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (
+            r"^a list of (\d+), each to (\d+) significant figures$",
+            r"\1 个数，每个保留 \2 位有效数字",
+        ),
+        (
+            r"^a list of (\d+), each x within atol \+ rtol·\|t\| of its t",
+            r"\1 个数，每个 x 与对应的 t 相差不超过 atol + rtol·|t|",
+        ),
+        (r"exactly \[\] \(an empty list\)", "精确值 []（空列表）"),
+        (r"exactly 0 \(0 has no significant figures\)", "精确值 0（0 没有有效数字）"),
+        (r"(?:^|(?<=; )|(?<=: ))exactly ", "精确值 "),
+        (r"^a list of (\d+): ", r"\1 个数："),
+        (r"0 has no significant figures: ", "0 没有有效数字："),
+        (r"(\d+) significant figures of (\S+): ", r"\2 的 \1 位有效数字："),
+        (r"between ([^\s;]+) and ([^\s;]+)", r"\1 到 \2 之间"),
+        (r"; ", "；"),
+        (r" \(((?:rtol|atol) [^()]*)\)$", r"（\1）"),
+    )
+)
+
+
+def localize_accepted(text: str, lang: Lang) -> str:
+    """The accepted interval (``between 0.2475 and 0.2525 (rtol 1e-2)``) in ``lang``."""
+    if lang is Lang.EN:
+        return text
+    for pattern, replacement in _ACCEPTED_ZH:
+        text = pattern.sub(replacement, text)
+    return text

@@ -9,10 +9,19 @@ from dataclasses import fields
 
 import pytest
 
+from quizkit.answers.check import accepted_interval
 from quizkit.answers.formats import accepted_formats
 from quizkit.bank.locale import Lang
-from quizkit.bank.model import AnswerKind
-from quizkit.messages import CATALOG, EN, ZH, Messages, join_wide_lines, messages
+from quizkit.bank.model import AnswerKind, Tolerance
+from quizkit.messages import (
+    CATALOG,
+    EN,
+    ZH,
+    Messages,
+    join_wide_lines,
+    localize_accepted,
+    messages,
+)
 from quizkit.practice.session import Command, Notice, parse_command
 from quizkit.ui.bank import formats_line
 from quizkit.ui.practice import notice_text
@@ -112,3 +121,47 @@ def test_a_line_break_between_two_chinese_characters_is_dropped_not_made_a_space
     )
     assert join_wide_lines("a batch\ngoes through") == "a batch\ngoes through"
     assert join_wide_lines("```\n# 注释\n# 注释\n```\n中\n文") == "```\n# 注释\n# 注释\n```\n中文"
+
+
+ACCEPTED_CASES = [
+    (AnswerKind.SHAPE, (1, 16, 15, 15), Tolerance()),
+    (AnswerKind.BOOL, True, Tolerance()),
+    (AnswerKind.PARAMS, 61706, Tolerance()),
+    (AnswerKind.FLOPS, 22649241600, Tolerance(sigfigs=3)),
+    (AnswerKind.VALUE, 0.2481, Tolerance()),
+    (AnswerKind.VALUE, 0.2481, Tolerance(rtol=1e-3)),
+    (AnswerKind.VALUE, 0.2481, Tolerance(atol=1e-4)),
+    (AnswerKind.VALUE, 0.2481, Tolerance(sigfigs=3)),
+    (AnswerKind.VALUE, 1.5, Tolerance(decimals=2)),
+    (AnswerKind.VALUE, 0.0, Tolerance(sigfigs=3)),
+    (AnswerKind.VALUE, 0.0, Tolerance(sigfigs=3, atol=1e-6)),
+    (AnswerKind.VALUE, float("nan"), Tolerance()),
+    (AnswerKind.VALUE, [], Tolerance()),
+    (AnswerKind.VALUE, [0.1, -0.2, 0.0], Tolerance()),
+    (AnswerKind.VALUE, [0.1, 0.2], Tolerance(sigfigs=2)),
+    (AnswerKind.VALUE, [0.1] * 40, Tolerance()),
+    (AnswerKind.VALUE, [0.1] * 40, Tolerance(sigfigs=2)),
+]
+
+
+@pytest.mark.parametrize(("kind", "truth", "tolerance"), ACCEPTED_CASES)
+def test_every_accepted_interval_is_worded_in_chinese(
+    kind: AnswerKind, truth: object, tolerance: Tolerance
+) -> None:
+    english = accepted_interval(kind, truth, tolerance)
+    chinese = localize_accepted(english, Lang.ZH)
+    assert localize_accepted(english, Lang.EN) == english
+    words = set(re.findall(r"[A-Za-z]{2,}", chinese)) - {
+        "rtol",
+        "atol",
+        "nan",
+        "inf",
+        "true",
+        "false",
+        "yes",
+        "no",
+    }
+    assert not words, f"{english!r} -> {chinese!r}"
+    numbers = re.findall(r"-?\d[\d,.e-]*", english.replace("(rtol", "").replace("atol", ""))
+    for number in numbers:
+        assert number.rstrip(",.") in chinese, (number, chinese)

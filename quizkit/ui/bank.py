@@ -17,7 +17,7 @@ from quizkit.bank.loader import TopicSummary
 from quizkit.bank.locale import Lang
 from quizkit.bank.model import AnswerKind
 from quizkit.bank.question import OPTION_LETTERS, Question
-from quizkit.messages import Messages, messages
+from quizkit.messages import Messages, localize_accepted, messages
 
 if TYPE_CHECKING:
     from quizkit.bank.validate import TemplateReport, ValidationReport
@@ -102,7 +102,8 @@ def render_answer(
     """The correct answer, the accepted interval and the worked derivation."""
     text = messages(lang)
     console.print(Text.assemble((text.answer_label, "bold green"), answer))
-    console.print(Text.assemble((text.accepted_label, "dim"), (accepted, "dim")))
+    shown = localize_accepted(accepted, lang)
+    console.print(Text.assemble((text.accepted_label, "dim"), (shown, "dim")))
     if detail:
         console.print(Text.assemble((text.torch_says, "dim"), (detail, "dim italic")))
     console.print(
@@ -131,7 +132,8 @@ def render_check(console: Console, result: AnswerCheck, lang: Lang = Lang.EN) ->
             Text.assemble((text.likely_mistake, "bold yellow"), result.misconception.feedback)
         )
     console.print(Text.assemble((text.answer_label, "bold green"), result.truth))
-    console.print(Text.assemble((text.accepted_label, "dim"), (result.accepted, "dim")))
+    accepted = localize_accepted(result.accepted, lang)
+    console.print(Text.assemble((text.accepted_label, "dim"), (accepted, "dim")))
 
 
 def render_template_progress(console: Console, report: TemplateReport) -> None:

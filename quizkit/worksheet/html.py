@@ -14,7 +14,7 @@ from html import escape
 from importlib import resources
 
 from quizkit.bank.model import AnswerKind
-from quizkit.messages import join_wide_lines
+from quizkit.messages import join_wide_lines, localize_accepted
 from quizkit.worksheet.build import Item, Version, Worksheet
 from quizkit.worksheet.common import (
     is_exact,
@@ -158,7 +158,8 @@ def _key_item(item: Item, worksheet: Worksheet) -> str:
     accepted = (
         ""
         if is_exact(item)
-        else f'<span class="accepted">{escape(text.accepted_label)}{escape(item.accepted)}</span>'
+        else f'<span class="accepted">{escape(text.accepted_label)}'
+        f"{escape(localize_accepted(item.accepted, worksheet.lang))}</span>"
     )
     body = (
         f"<p><strong>{escape(question.template.title)}</strong></p>"

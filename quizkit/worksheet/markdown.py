@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from quizkit.bank.model import AnswerKind
-from quizkit.messages import Messages, join_wide_lines
+from quizkit.messages import Messages, join_wide_lines, localize_accepted
 from quizkit.worksheet.build import Item, Version, Worksheet
 from quizkit.worksheet.common import (
     is_exact,
@@ -87,7 +87,9 @@ def _key_item(item: Item, worksheet: Worksheet) -> list[str]:
         lines += _options(item, boxes=False)
     lines.append(f"**{text.answer_field}** {item.answer}\\")
     if not is_exact(item):
-        lines.append(f"{text.accepted_label}{markdown_escape(item.accepted)}\\")
+        lines.append(
+            f"{text.accepted_label}{markdown_escape(localize_accepted(item.accepted, worksheet.lang))}\\"
+        )
     lines += [f"`{question.id}`", ""]
     if item.truth.detail:
         lines += [f"{text.torch_says}{markdown_escape(item.truth.detail)}", ""]

@@ -19,7 +19,7 @@ from typing import Any
 
 from quizkit.bank.locale import Lang
 from quizkit.bank.model import AnswerKind
-from quizkit.messages import Messages, join_wide_lines
+from quizkit.messages import Messages, join_wide_lines, localize_accepted
 from quizkit.worksheet.build import Item, Version, Worksheet
 from quizkit.worksheet.common import (
     is_exact,
@@ -187,7 +187,8 @@ def _key_item(item: Item, worksheet: Worksheet) -> str:
             f"- ({chr(ord('a') + i)}) {_option(text)}" for i, text in enumerate(question.options)
         )
     detail = f"[{typst_escape(item.truth.detail)}]" if item.truth.detail else "none"
-    accepted = "none" if is_exact(item) else f"[{typst_escape(item.accepted)}]"
+    shown = localize_accepted(item.accepted, worksheet.lang)
+    accepted = "none" if is_exact(item) else f"[{typst_escape(shown)}]"
     answer = (
         f"#qk-key-answer(answer: [{typst_inlines(parse_inlines(item.answer))}], "
         f"accepted: {accepted}, detail: {detail}, "
