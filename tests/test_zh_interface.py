@@ -396,3 +396,15 @@ def test_grades_text_report_in_chinese_keeps_its_table_aligned() -> None:
     assert table and len({cell_len(line) for line in table}) == 1, "\n".join(table)
     english = text_report(run, width=60)
     assert "not all passed: 0/1 submission(s) passed every test" in english
+
+
+def test_export_lang_zh_writes_chinese_questions_and_choices(tmp_path: Path) -> None:
+    target = tmp_path / "zh.gift.txt"
+    code, out = run(
+        ["export", "gift", "broadcasting", "--variants", "1", "-o", str(target)] + ["--lang", "zh"]
+    )
+    assert code == 0, out
+    text = target.read_text(encoding="utf-8")
+    assert "能，可以运行" in text and "不能，torch 会报错" in text
+    assert "答案：" in text and "yes, it runs" not in text
+    assert "</code>。 " not in text  # no space between two Chinese sentences

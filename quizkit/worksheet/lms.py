@@ -29,7 +29,7 @@ from quizkit.bank.locale import template_lang
 from quizkit.bank.model import AnswerKind, Template
 from quizkit.bank.question import make_question
 from quizkit.errors import UsageError
-from quizkit.messages import Messages, messages
+from quizkit.messages import Messages, join_wide_lines, messages
 from quizkit.worksheet.build import Item, build_item, question_seed
 from quizkit.worksheet.formats import ExportFormat
 from quizkit.worksheet.markup import (
@@ -245,7 +245,7 @@ def title(item: Item) -> str:
 
 def prompt_html(item: Item, *, suffixes: bool = True) -> str:
     """The prompt as HTML; ``suffixes=False`` for LMSs whose numeric fields refuse ``2.26G``."""
-    prompt = item.question.prompt
+    prompt = join_wide_lines(item.question.prompt)
     if not suffixes:
         template = item.question.template
         listed = isinstance(item.question.lets.get("result"), list | tuple)
