@@ -400,9 +400,8 @@ def test_grades_text_report_in_chinese_keeps_its_table_aligned() -> None:
 
 def test_export_lang_zh_writes_chinese_questions_and_choices(tmp_path: Path) -> None:
     target = tmp_path / "zh.gift.txt"
-    code, out = run(
-        ["export", "gift", "broadcasting", "--variants", "1", "-o", str(target)] + ["--lang", "zh"]
-    )
+    args = ["export", "gift", "broadcasting", "--variants", "1", "-o", str(target)]
+    code, out = run([*args, "--lang", "zh"])
     assert code == 0, out
     text = target.read_text(encoding="utf-8")
     assert "能，可以运行" in text and "不能，torch 会报错" in text
