@@ -407,3 +407,22 @@ def test_export_lang_zh_writes_chinese_questions_and_choices(tmp_path: Path) -> 
     assert "能，可以运行" in text and "不能，torch 会报错" in text
     assert "答案：" in text and "yes, it runs" not in text
     assert "</code>。 " not in text  # no space between two Chinese sentences
+
+
+def test_a_font_that_typst_cannot_find_stops_the_pdf_instead_of_printing_tofu() -> None:
+    from quizkit.worksheet.fonts import CjkFont
+    from quizkit.worksheet.typeset import compile_pdf
+
+    with pytest.raises(RenderError, match="unknown font family: no such cjk"):
+        compile_pdf('#set text(font: ("Libertinus Serif", "No Such CJK"))\n中文', CjkFont("x", ()))
+
+
+@pytest.mark.skipif(
+    not Path("/usr/share/fonts/opentype/noto").is_dir(), reason="needs fonts-noto-cjk"
+)
+def test_quizkit_font_path_names_the_font_folder() -> None:
+    folder = "/usr/share/fonts/opentype/noto"
+    font = find_cjk_font(env={"QUIZKIT_FONT_PATH": folder}, use_fontconfig=False)
+    assert font.family == "Noto Serif CJK SC" and font.paths == (folder,)
+    found = find_cjk_font(env={}, search_dirs=[Path(folder)], use_fontconfig=False)
+    assert found.family == "Noto Serif CJK SC"

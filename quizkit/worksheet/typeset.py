@@ -31,7 +31,7 @@ from quizkit.worksheet.common import (
     words,
 )
 from quizkit.worksheet.errors import RenderError
-from quizkit.worksheet.fonts import CjkFont, cjk_font
+from quizkit.worksheet.fonts import INSTALL_HINT, CjkFont, cjk_font
 from quizkit.worksheet.markup import (
     parse_blocks,
     parse_inlines,
@@ -221,12 +221,16 @@ def compile_pdf(source: str, font: CjkFont | None = None) -> bytes:
     import typst
 
     try:
-        pdf = _compiler(font.paths if font is not None else ()).compile(
+        pdf, warnings = _compiler(font.paths if font is not None else ()).compile_with_warnings(
             source.encode("utf-8"), format="pdf"
         )
     except typst.TypstError as error:
         message = str(error).strip().splitlines()[0] if str(error).strip() else "unknown error"
         raise RenderError(f"Typst could not typeset the worksheet: {message}") from None
+    for warning in warnings:
+        # a family Typst cannot find would be replaced glyph by glyph: refuse, never print tofu
+        if "unknown font family" in warning.message:
+            raise RenderError(f"Typst: {warning.message}; {INSTALL_HINT}")
     assert isinstance(pdf, bytes)
     return pdf
 
