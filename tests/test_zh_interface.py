@@ -129,14 +129,22 @@ def test_show_answer_and_check_speak_chinese() -> None:
     assert "? 无法识别：" in out and "可接受的格式：形状，如 1x16x15x15" in out
 
 
-def test_a_zh_value_prompt_ends_with_the_zh_precision_sentence() -> None:
-    code, out = run(["show", "losses-bce-value@5", "--json", "--lang", "zh"])
-    if code != 0:  # the template may be renamed; any value template will do
-        template = next(t for t in Bank(lang=Lang.ZH).templates() if t.answer.kind.value == "value")
-        code, out = run(["show", f"{template.id}@5", "--json", "--lang", "zh"])
-    prompt = json.loads(out)["prompt"]
-    assert prompt.rstrip().endswith("。")
-    assert "accepted" not in prompt.split("\n")[-1]
+def test_every_zh_question_ends_with_the_zh_precision_sentence() -> None:
+    from quizkit.answers.precision import precision_sentence
+    from quizkit.bank.question import make_question
+
+    checked = 0
+    for template in Bank(lang=Lang.ZH).templates():
+        question = make_question(template, 1)
+        listed = isinstance(question.lets.get("result"), list | tuple)
+        spec = template.answer
+        zh = precision_sentence(spec.kind, spec.tolerance, listed=listed, lang="zh")
+        en = precision_sentence(spec.kind, spec.tolerance, listed=listed, lang="en")
+        if zh:
+            assert question.prompt.endswith("\n\n" + zh), template.id
+            assert en not in question.prompt, template.id
+            checked += 1
+    assert checked > 50
 
 
 # -- worksheets ------------------------------------------------------------------------------
