@@ -64,7 +64,8 @@ def test_every_pdf_page_carries_the_version_label_and_page_numbers() -> None:
         assert f'id: "{version.id}"' in source
     template = source.split("// ---- generated document follows ----")[0]
     assert "header: {" in template and "label," in template  # the label in every page header
-    assert "[Page #page-now of #pages]" in template
+    assert "qk-page-of(page-now, pages)" in template
+    assert "#let qk-page-of(page, pages) = [Page #(page) of #(pages)]" in template
     pages = len(re.findall(rb"/Type/Page[^s]", compile_pdf(source)))
     assert pages >= 3
 

@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING
 import typer
 
 from quizkit.cli.leave import leave
+from quizkit.cli.options import lang_option
 from quizkit.errors import ExitStatus, UsageError, ValidationFailed
 
 if TYPE_CHECKING:  # rich and the bank load inside the commands
     from rich.console import Console
 
     from quizkit.bank.bank import Bank
+    from quizkit.bank.locale import Lang
     from quizkit.bank.question import Question, Truth
 
 BANK_RULE = (
@@ -37,22 +39,31 @@ BANK_ONLY: bool = typer.Option(
 )
 
 
-def open_bank(dirs: list[Path], only: bool) -> Bank:
-    """The bank a command reads: see :data:`BANK_RULE` (read lazily, on first use)."""
+def open_bank(dirs: list[Path], only: bool, lang: Lang | None = None) -> Bank:
+    """The bank a command reads, in ``lang`` (default English): see :data:`BANK_RULE` (read
+    lazily, on first use)."""
     from quizkit.bank.bank import Bank
     from quizkit.bank.loader import bank_folders
+    from quizkit.bank.locale import Lang
 
+    language = lang or Lang.EN
     if not dirs and not only:
-        return Bank()
-    return Bank(*bank_folders(dirs, only=only))
+        return Bank(lang=language)
+    return Bank(*bank_folders(dirs, only=only), lang=language)
 
 
-def topics(bank_dirs: list[Path] = BANK_DIRS, bank_only: bool = BANK_ONLY) -> None:
+def topics(
+    bank_dirs: list[Path] = BANK_DIRS,
+    bank_only: bool = BANK_ONLY,
+    lang: str | None = lang_option(),
+) -> None:
     """List the topics with their template counts and levels."""
+    from quizkit.bank.locale import resolve_lang
     from quizkit.ui.bank import render_topics
     from quizkit.ui.console import make_console
 
-    render_topics(make_console(), open_bank(bank_dirs, bank_only).summaries())
+    language = resolve_lang(lang)
+    render_topics(make_console(), open_bank(bank_dirs, bank_only, language).summaries(), language)
 
 
 def show(
@@ -69,14 +80,17 @@ def show(
     ),
     bank_dirs: list[Path] = BANK_DIRS,
     bank_only: bool = BANK_ONLY,
+    lang: str | None = lang_option(),
 ) -> None:
     """Render one question (a bare id picks a random seed and prints the full id)."""
+    from quizkit.bank.locale import resolve_lang
     from quizkit.bank.question import make_question, parse_question_id
 
+    language = resolve_lang(lang)
     template_id, seed = parse_question_id(
         question_id, default_seed=random.SystemRandom().randrange(10_000)
     )
-    question = make_question(open_bank(bank_dirs, bank_only).template(template_id), seed)
+    question = make_question(open_bank(bank_dirs, bank_only, language).template(template_id), seed)
     if as_json:
         from quizkit.bank.export_json import dumps, question_json
 
@@ -88,9 +102,9 @@ def show(
     from quizkit.ui.console import make_console
 
     console = make_console()
-    render_question(console, question)
+    render_question(console, question, language)
     if answer:
-        _show_answer(console, question)
+        _show_answer(console, question, language)
         leave(0)
 
 
@@ -102,17 +116,20 @@ def check(
     as_json: bool = typer.Option(False, "--json", help="Print the verdict as JSON."),
     bank_dirs: list[Path] = BANK_DIRS,
     bank_only: bool = BANK_ONLY,
+    lang: str | None = lang_option(),
 ) -> None:
     """Grade one answer to one question: exit 0 right, 1 wrong, 2 unreadable or bad id."""
     from quizkit.bank.checking import check_typed_answer
+    from quizkit.bank.locale import resolve_lang
     from quizkit.bank.question import make_question, parse_question_id
 
     if "@" not in question_id:
         raise UsageError(
             f"{question_id!r} has no seed; check needs ID@SEED (e.g. conv-out-size@12)"
         )
+    language = resolve_lang(lang)
     template_id, seed = parse_question_id(question_id)
-    question = make_question(open_bank(bank_dirs, bank_only).template(template_id), seed)
+    question = make_question(open_bank(bank_dirs, bank_only, language).template(template_id), seed)
     result = check_typed_answer(question, _truth(question), text)
     if as_json:
         from quizkit.bank.export_json import dumps
@@ -122,7 +139,7 @@ def check(
         from quizkit.ui.bank import render_check
         from quizkit.ui.console import make_console
 
-        render_check(make_console(), result)
+        render_check(make_console(), result, language)
     status = ExitStatus.OK if result.correct else ExitStatus.FAILED
     leave(int(status if result.readable else ExitStatus.BAD_INPUT))
 
@@ -133,7 +150,7 @@ def _truth(question: Question) -> Truth:
     return compute_truth(question)
 
 
-def _show_answer(console: Console, question: Question) -> None:
+def _show_answer(console: Console, question: Question, lang: Lang) -> None:
     from quizkit.answers import shown_answer
     from quizkit.ui.bank import render_answer
 
@@ -145,6 +162,7 @@ def _show_answer(console: Console, question: Question) -> None:
         accepted=shown.accepted,
         solution=question.solution,
         detail=truth.detail,
+        lang=lang,
     )
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import typer
 
+from quizkit.cli.options import lang_option
 from quizkit.errors import ExitStatus, UsageError
 from quizkit.exercises.sandbox import Isolation, Limits
 
@@ -42,12 +43,15 @@ def start_command(
         False, "--notebook", help="Write a Jupyter notebook (the default with -o FILE.ipynb)."
     ),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+    lang: str | None = lang_option(),
 ) -> None:
     """Write the starter file: signatures, exact docstrings, runnable examples."""
+    from quizkit.bank.locale import resolve_lang
     from quizkit.exercises.catalog import get_exercise, starter_source
     from quizkit.exercises.notebook import is_notebook
 
     get_exercise(name)  # unknown name: exit 2 before touching any file
+    language = resolve_lang(lang)
     notebook = notebook or (output is not None and is_notebook(output))
     target = output or Path(f"{name}.ipynb" if notebook else f"{name}.py")
     if target.exists() and not force:
@@ -60,7 +64,7 @@ def start_command(
         source = nbformat.writes(starter_notebook(name, target.name)) + "\n"
         hint = f"open it in Jupyter (`jupyter lab {target}`) and run its last cell to check"
     else:
-        source = starter_source(name).replace("THIS_FILE", str(target))
+        source = starter_source(name, language).replace("THIS_FILE", str(target))
         hint = f"run `python {target}`, then `quizkit exercise check {name} {target}`"
     try:
         target.write_text(source, encoding="utf-8")

@@ -12,6 +12,7 @@ from pathlib import Path
 import typer
 
 from quizkit.cli.bank import BANK_DIRS, BANK_ONLY, open_bank
+from quizkit.cli.options import lang_option
 from quizkit.errors import UsageError
 from quizkit.exercises.sandbox import Isolation, Limits
 from quizkit.grade.reports import ReportFormat
@@ -83,11 +84,14 @@ def grade(
     ),
     bank_dirs: list[Path] = BANK_DIRS,
     bank_only: bool = BANK_ONLY,
+    lang: str | None = lang_option(),
 ) -> None:
     """Autograde submissions. Exit 0 iff every test passed, 1 if any failed, 2 on bad input."""
+    from quizkit.bank.locale import resolve_lang
     from quizkit.grade.discover import discover
     from quizkit.grade.students import attach_students, read_roster
 
+    language = resolve_lang(lang)
     if fmt.single_submission and len(paths) > 1:
         raise UsageError(f"--format {fmt.value} reports one submission; give one PATH")
     if fmt.single_submission and roster is not None:
@@ -143,13 +147,13 @@ def grade(
     console = make_console()
     if fmt is ReportFormat.TEXT:
         if output is not None:
-            _write(output, text_report(run))
-        render_run(console, run)
+            _write(output, text_report(run, lang=language))
+        render_run(console, run, language)
     elif output is None:
         console.file.write(build_report(run, fmt))
     else:
         _write(output, build_report(run, fmt))
-        render_run(console, run)
+        render_run(console, run, language)
         render_written(console, run, str(output), fmt.value)
     append_step_summary(run)
     raise typer.Exit(int(run.exit_status))

@@ -18,6 +18,7 @@ import typer
 
 from quizkit.cli.bank import BANK_DIRS, BANK_ONLY, open_bank
 from quizkit.cli.leave import leave
+from quizkit.cli.options import lang_option
 from quizkit.errors import ExitStatus
 
 INTERRUPTED = 130
@@ -44,12 +45,14 @@ def practice(
     ),
     bank_dirs: list[Path] = BANK_DIRS,
     bank_only: bool = BANK_ONLY,
+    lang: str | None = lang_option(),
 ) -> None:
     """Practise: answer questions, get feedback, and let quizkit schedule your reviews.
 
     At the prompt: an answer, or ? (hint), skip, explain, quit. With answers piped in (one per
     line) the exit status is 1 unless every question was answered right.
     """
+    from quizkit.bank.locale import resolve_lang
     from quizkit.practice import api
     from quizkit.practice.home import db_path
     from quizkit.practice.plan import parse_levels
@@ -59,10 +62,11 @@ def practice(
     from quizkit.ui import practice as ui
     from quizkit.ui.console import make_console
 
+    language = resolve_lang(lang)
     interactive = sys.stdin.isatty()
     console = make_console(stderr=json_output)
     prepared = api.prepare(
-        bank=open_bank(bank_dirs, bank_only),
+        bank=open_bank(bank_dirs, bank_only, language),
         store_path=db_path(),
         topics=topics or [],
         levels=parse_levels(level),
@@ -74,7 +78,9 @@ def practice(
     for notice in prepared.notices:
         ui.render_warning(console, notice)
     reader = ui.terminal_reader(console) if interactive else ui.pipe_reader(console)
-    io = ui.TerminalIO(console, reader, interactive=interactive, now=utc_now, exam=exam)
+    io = ui.TerminalIO(
+        console, reader, interactive=interactive, now=utc_now, exam=exam, lang=language
+    )
     worker = TruthWorker()
     try:
         finished = api.run(prepared, io=io, checker=worker)
@@ -83,8 +89,8 @@ def practice(
         prepared.store.close()
     result = finished.result
     if result.exam:
-        ui.render_exam_review(console, result)
-    ui.render_summary(console, finished.summary, now=utc_now())
+        ui.render_exam_review(console, result, language)
+    ui.render_summary(console, finished.summary, now=utc_now(), lang=language)
     if json_output:
         import json
 
@@ -107,14 +113,17 @@ def stats(
     ),
     days: int = typer.Option(14, "--days", "-d", min=1, max=366, help="Days the chart shows."),
     json_output: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    lang: str | None = lang_option(),
 ) -> None:
     """Your practice history per topic (table and chart) and the reviews due."""
+    from quizkit.bank.locale import resolve_lang
     from quizkit.practice import api
     from quizkit.practice.home import db_path
     from quizkit.practice.store import utc_now
     from quizkit.ui import practice as ui
     from quizkit.ui.console import make_console
 
+    language = resolve_lang(lang)
     now = utc_now()
     report = api.stats(store_path=db_path(), topics=topics or [], days=days, now=now)
     if json_output:
@@ -124,7 +133,7 @@ def stats(
 
         typer.echo(json.dumps(stats_json(report), indent=2, ensure_ascii=False))
         return
-    ui.render_stats(make_console(), report, now=now)
+    ui.render_stats(make_console(), report, now=now, lang=language)
 
 
 def register(app: typer.Typer) -> None:

@@ -14,6 +14,7 @@ import typer
 
 from quizkit.cli.bank import BANK_DIRS, BANK_ONLY, open_bank
 from quizkit.cli.leave import leave
+from quizkit.cli.options import lang_option
 from quizkit.worksheet.formats import ExportFormat, Format
 
 LEVEL_HELP = "Difficulty levels: 1, 2, 3, a range such as 1-2, or a list such as 1,3."
@@ -44,9 +45,11 @@ def worksheet(
     ),
     bank_dirs: list[Path] = BANK_DIRS,
     bank_only: bool = BANK_ONLY,
+    lang: str | None = lang_option(),
 ) -> None:
     """Printable worksheets and exams: one version per student, answer keys and answer sheets."""
     from quizkit.bank.levels import format_levels, parse_levels
+    from quizkit.bank.locale import resolve_lang
     from quizkit.ui.console import make_console
     from quizkit.ui.worksheet import render_written
     from quizkit.worksheet.output import make_worksheet
@@ -54,7 +57,8 @@ def worksheet(
 
     chosen = seed if seed is not None else random.SystemRandom().randrange(10**6)
     selection = Selection(topics=tuple(topics or ()), count=count, levels=parse_levels(level))
-    bank = open_bank(bank_dirs, bank_only)
+    language = resolve_lang(lang)
+    bank = open_bank(bank_dirs, bank_only, language)
     unique = list(dict.fromkeys(formats))
     out_dir = out if out is not None else Path(f"worksheet-s{chosen}")
     built, written = make_worksheet(
@@ -74,6 +78,7 @@ def worksheet(
     for folder in bank_dirs:
         again += ["--bank", str(folder)]
     again += ["--bank-only"] if bank_only else []
+    again += ["--lang", language.value]
     render_written(
         make_console(), built, written, out_dir, command=" ".join(map(shlex.quote, again))
     )
@@ -111,16 +116,18 @@ def export(
     ),
     bank_dirs: list[Path] = BANK_DIRS,
     bank_only: bool = BANK_ONLY,
+    lang: str | None = lang_option(),
 ) -> None:
     """Export the bank for a learning-management system: one question per variant."""
     from quizkit.bank.levels import parse_levels
+    from quizkit.bank.locale import resolve_lang
     from quizkit.errors import UsageError
     from quizkit.ui.console import make_console
     from quizkit.ui.worksheet import render_export
     from quizkit.worksheet.lms import export_bank
 
     result = export_bank(
-        open_bank(bank_dirs, bank_only),
+        open_bank(bank_dirs, bank_only, resolve_lang(lang)),
         fmt,
         topics=list(topics or ()),
         levels=parse_levels(level),

@@ -6,8 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from quizkit.errors import QuizkitError
+
+if TYPE_CHECKING:  # the bank (pydantic, yaml) stays out of the exercise workers
+    from quizkit.bank.locale import Lang
 
 
 class UnknownExerciseError(QuizkitError):
@@ -166,11 +170,14 @@ def get_exercise(name: str) -> ExerciseInfo:
     raise UnknownExerciseError(f"unknown exercise {name!r}; choose one of: {choices}")
 
 
-def starter_source(name: str) -> str:
-    """The starter file of exercise ``name``: signatures, exact docstrings, visible examples."""
+def starter_source(name: str, lang: Lang | None = None) -> str:
+    """The starter file of exercise ``name``: signatures, exact docstrings, visible examples.
+
+    In another language, ``starters/<lang>/<name>.py.tmpl``: the same code, the prose translated.
+    """
     get_exercise(name)
-    return (
-        resources.files("quizkit.exercises")
-        .joinpath("starters", f"{name}.py.tmpl")
-        .read_text(encoding="utf-8")
-    )
+    starters = resources.files("quizkit.exercises").joinpath("starters")
+    translated = starters.joinpath(lang.value if lang else "en", f"{name}.py.tmpl")
+    if lang is not None and translated.is_file():
+        return translated.read_text(encoding="utf-8")
+    return starters.joinpath(f"{name}.py.tmpl").read_text(encoding="utf-8")

@@ -59,7 +59,24 @@ COMMAND_WORDS: dict[str, Command] = {
     "quit": Command.QUIT,
     "exit": Command.QUIT,
     "help": Command.HELP,
+    # The Chinese interface's words (and a Chinese IME's full-width question mark).
+    "？": Command.HINT,
+    "提示": Command.HINT,
+    "跳过": Command.SKIP,
+    "讲解": Command.EXPLAIN,
+    "解答": Command.EXPLAIN,
+    "退出": Command.QUIT,
+    "帮助": Command.HELP,
 }
+
+
+class Notice(str, Enum):
+    """What the session tells the student about a command; the UI words it in its language."""
+
+    NO_HINTS_IN_EXAM = "No hints in exam mode."
+    SOLUTIONS_AT_END = "Worked solutions come at the end in exam mode."
+    TRY_ONCE_MORE = "Try once more first, or type skip to see the answer."
+    ANSWER_FIRST = "Answer first; explain then shows the worked derivation."
 
 
 class Status(str, Enum):
@@ -251,7 +268,7 @@ class Session:
                 self.io.commands()
             elif command is Command.HINT:
                 if exam:
-                    self.io.notice("No hints in exam mode.")
+                    self.io.notice(Notice.NO_HINTS_IN_EXAM)
                 else:
                     outcome.hinted = True
                     self.io.hint(question)
@@ -267,11 +284,11 @@ class Session:
 
     def _explain(self, outcome: QuestionOutcome) -> None:
         if self.options.exam:
-            self.io.notice("Worked solutions come at the end in exam mode.")
+            self.io.notice(Notice.SOLUTIONS_AT_END)
         elif outcome.answers:
-            self.io.notice("Try once more first, or type skip to see the answer.")
+            self.io.notice(Notice.TRY_ONCE_MORE)
         elif self._last is None:
-            self.io.notice("Answer first; explain then shows the worked derivation.")
+            self.io.notice(Notice.ANSWER_FIRST)
         else:
             self.io.explain(self._last)
 

@@ -11,32 +11,44 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from quizkit.answers.formats import accepted_formats
 from quizkit.bank.checking import AnswerCheck
 from quizkit.bank.loader import TopicSummary
+from quizkit.bank.locale import Lang
+from quizkit.bank.model import AnswerKind
 from quizkit.bank.question import OPTION_LETTERS, Question
+from quizkit.messages import Messages, localize_accepted, messages
 
 if TYPE_CHECKING:
     from quizkit.bank.validate import TemplateReport, ValidationReport
 
-LEVEL_NAMES = {1: "easy", 2: "medium", 3: "hard"}
 
-
-def render_topics(console: Console, topics: Sequence[TopicSummary]) -> None:
-    table = Table(title="quizkit topics", title_justify="left")
-    table.add_column("topic", style="bold cyan", no_wrap=True)
-    table.add_column("templates", justify="right")
-    table.add_column("levels")
-    table.add_column("what it practises", overflow="fold")
+def render_topics(console: Console, topics: Sequence[TopicSummary], lang: Lang = Lang.EN) -> None:
+    text = messages(lang)
+    table = Table(title=text.topics_title, title_justify="left")
+    table.add_column(text.column_topic, style="bold cyan", no_wrap=True)
+    table.add_column(text.column_templates, justify="right")
+    table.add_column(text.column_levels)
+    table.add_column(text.column_practises, overflow="fold")
     for topic in topics:
         levels = ",".join(str(level) for level in topic.levels)
         table.add_row(topic.topic, str(topic.templates), levels, topic.description or topic.title)
-    table.caption = (
-        f"{sum(t.templates for t in topics)} templates; practise with `quizkit practice TOPIC`"
-    )
+    table.caption = text.topics_caption.format(count=sum(t.templates for t in topics))
     console.print(table)
 
 
-def question_panel(question: Question, *, number: str = "", width: int | None = None) -> Panel:
+def formats_line(formats: str, text: Messages) -> str:
+    """The parser's accepted-formats line (English, from :mod:`quizkit.answers.formats`) in the
+    interface language: the catalog's line for the same answer kind, when it has one."""
+    for kind in AnswerKind:
+        if kind in text.formats and accepted_formats(kind) == formats:
+            return text.formats[kind]
+    return formats
+
+
+def question_panel(
+    question: Question, *, number: str = "", width: int | None = None, lang: Lang = Lang.EN
+) -> Panel:
     """A question as a panel: prompt (Markdown), lettered options, id/topic/level on the border.
 
     On a terminal narrower than the title or the id (``width``), they move into the body, where
@@ -50,15 +62,19 @@ def question_panel(question: Question, *, number: str = "", width: int | None = 
             options.append(f"\n  ({letter}) ", style="bold")
             options.append(option)
         body.append(options)
-    level = LEVEL_NAMES.get(template.difficulty, str(template.difficulty))
+    text = messages(lang)
+    level = text.level_names.get(template.difficulty, str(template.difficulty))
     title = Text.assemble(
         (f"{number}  " if number else "", "bold"),
         (template.title, "bold"),
         ("  ·  ", "dim"),
         (template.topic, "cyan"),
     )
-    footer = Text(f"{question.id} · level {template.difficulty} ({level})", style="dim")
-    if width is not None and max(len(title), len(footer)) + 8 > width:
+    footer = Text(
+        text.question_footer.format(id=question.id, level=template.difficulty, name=level),
+        style="dim",
+    )
+    if width is not None and max(title.cell_len, footer.cell_len) + 8 > width:
         return Panel(Group(title, *body, footer), border_style="blue")
     return Panel(
         Group(*body),
@@ -70,39 +86,54 @@ def question_panel(question: Question, *, number: str = "", width: int | None = 
     )
 
 
-def render_question(console: Console, question: Question) -> None:
-    console.print(question_panel(question, width=console.width))
+def render_question(console: Console, question: Question, lang: Lang = Lang.EN) -> None:
+    console.print(question_panel(question, width=console.width, lang=lang))
 
 
 def render_answer(
-    console: Console, *, answer: str, accepted: str, solution: str, detail: str = ""
+    console: Console,
+    *,
+    answer: str,
+    accepted: str,
+    solution: str,
+    detail: str = "",
+    lang: Lang = Lang.EN,
 ) -> None:
     """The correct answer, the accepted interval and the worked derivation."""
-    console.print(Text.assemble(("Answer:   ", "bold green"), answer))
-    console.print(Text.assemble(("Accepted: ", "dim"), (accepted, "dim")))
+    text = messages(lang)
+    console.print(Text.assemble((text.answer_label, "bold green"), answer))
+    shown = localize_accepted(accepted, lang)
+    console.print(Text.assemble((text.accepted_label, "dim"), (shown, "dim")))
     if detail:
-        console.print(Text.assemble(("torch says: ", "dim"), (detail, "dim italic")))
+        console.print(Text.assemble((text.torch_says, "dim"), (detail, "dim italic")))
     console.print(
-        Panel(Text(solution), title="Worked solution", title_align="left", border_style="green")
+        Panel(Text(solution), title=text.worked_solution, title_align="left", border_style="green")
     )
 
 
-def render_check(console: Console, result: AnswerCheck) -> None:
+def render_check(console: Console, result: AnswerCheck, lang: Lang = Lang.EN) -> None:
     """One line verdict of ``quizkit check``, the misconception named when there is one."""
+    text = messages(lang)
     if not result.readable:
-        console.print(Text.assemble(("? Unreadable: ", "bold yellow"), result.message))
-        console.print(Text.assemble(("Accepted formats: ", "dim"), (result.formats, "dim")))
+        console.print(Text.assemble((text.unreadable_check, "bold yellow"), result.message))
+        console.print(
+            Text.assemble(
+                (text.check_formats_label, "dim"), (formats_line(result.formats, text), "dim")
+            )
+        )
         return
+    said = text.you_said.format(given=result.answer_read)
     if result.correct:
-        console.print(Text.assemble(("✓ Right", "bold green"), f" (you said {result.answer_read})"))
+        console.print(Text.assemble((text.right, "bold green"), said))
         return
-    console.print(Text.assemble(("✗ Wrong", "bold red"), f" (you said {result.answer_read})"))
+    console.print(Text.assemble((text.wrong, "bold red"), said))
     if result.misconception is not None:
         console.print(
-            Text.assemble(("Likely mistake: ", "bold yellow"), result.misconception.feedback)
+            Text.assemble((text.likely_mistake, "bold yellow"), result.misconception.feedback)
         )
-    console.print(Text.assemble(("Answer:   ", "bold green"), result.truth))
-    console.print(Text.assemble(("Accepted: ", "dim"), (result.accepted, "dim")))
+    console.print(Text.assemble((text.answer_label, "bold green"), result.truth))
+    accepted = localize_accepted(result.accepted, lang)
+    console.print(Text.assemble((text.accepted_label, "dim"), (accepted, "dim")))
 
 
 def render_template_progress(console: Console, report: TemplateReport) -> None:

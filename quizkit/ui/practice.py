@@ -21,18 +21,17 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from quizkit.bank.locale import Lang
 from quizkit.bank.question import Question
+from quizkit.messages import Messages, messages
 from quizkit.practice.plan import PlannedQuestion
 from quizkit.practice.report import ReviewItem, StatsReport, Summary
-from quizkit.practice.session import Feedback, SessionResult, Status
-from quizkit.ui.bank import question_panel, render_answer
+from quizkit.practice.session import Feedback, Notice, SessionResult, Status
+from quizkit.ui.bank import formats_line, question_panel, render_answer
 
 if TYPE_CHECKING:
     from quizkit.answers import ParseFailure
 
-COMMANDS_LINE = "Type an answer, or: ? hint · skip · explain (the last answer) · quit"
-EXAM_COMMANDS_LINE = "Exam: no hints or feedback until the end. Type an answer, or: skip · quit"
-REASONS = {"due": "due for review", "weak": "one you found hard"}
 SPARK = "▁▂▃▄▅▆▇█"
 
 
@@ -47,8 +46,11 @@ class TerminalIO:
         interactive: bool,
         now: Callable[[], datetime],
         exam: bool = False,
+        lang: Lang = Lang.EN,
     ) -> None:
         self.exam = exam
+        self.lang = lang
+        self.text = messages(lang)
         self.console = console
         self.read_line = read_line
         self.interactive = interactive
@@ -57,32 +59,40 @@ class TerminalIO:
     def question(self, planned: PlannedQuestion, number: int, total: int) -> None:
         console = self.console
         console.print()
-        reason = REASONS.get(planned.reason)
+        reason = {"due": self.text.reason_due, "weak": self.text.reason_weak}.get(planned.reason)
         if reason:
             console.print(Text(f"  {reason}", style="dim italic"))
         console.print(
-            question_panel(planned.question, number=f"{number}/{total}", width=console.width)
+            question_panel(
+                planned.question, number=f"{number}/{total}", width=console.width, lang=self.lang
+            )
         )
         if number == 1:
             self.commands()
 
     def ask(self, *, retry: bool) -> str | None:
-        return self.read_line("try again › " if retry else "answer › ")
+        return self.read_line(self.text.prompt_retry if retry else self.text.prompt_answer)
 
     def hint(self, question: Question) -> None:
-        self.console.print(Text.assemble(("Hint: ", "bold yellow"), question.hint))
+        self.console.print(Text.assemble((self.text.hint_label, "bold yellow"), question.hint))
 
     def unreadable(self, failure: ParseFailure) -> None:
-        self.console.print(Text.assemble(("Could not read that: ", "bold yellow"), failure.message))
-        self.console.print(Text.assemble(("Accepted: ", "dim"), (failure.formats, "dim")))
+        text = self.text
+        self.console.print(Text.assemble((text.unreadable_label, "bold yellow"), failure.message))
+        self.console.print(
+            Text.assemble(
+                (text.accepted_formats_label, "dim"), (formats_line(failure.formats, text), "dim")
+            )
+        )
 
     def feedback(self, feedback: Feedback, *, retry: bool) -> None:
         console = self.console
-        took = _seconds(feedback.seconds)
+        text = self.text
+        took = _seconds(feedback.seconds, text)
         if feedback.correct:
             console.print(
                 Text.assemble(
-                    ("✓ Correct: ", "bold green"),
+                    (text.correct_label, "bold green"),
                     feedback.answer,
                     (f" · {took}" if took else "", "dim"),
                     (self._next(feedback.due), "dim"),
@@ -92,17 +102,17 @@ class TerminalIO:
         if retry:
             console.print(
                 Text.assemble(
-                    ("✗ Not quite", "bold red"),
-                    f" (you said {feedback.given}). ",
-                    ("One more try; ? shows a hint.", "yellow"),
+                    (text.not_quite, "bold red"),
+                    text.you_said_retry.format(given=feedback.given),
+                    (text.one_more_try, "yellow"),
                 )
             )
             self._mistake(feedback)
             return
         head = (
-            Text("Skipped.", style="bold yellow")
+            Text(text.skipped, style="bold yellow")
             if feedback.given is None
-            else Text.assemble(("✗ Wrong", "bold red"), f" (you said {feedback.given})")
+            else Text.assemble((text.wrong, "bold red"), text.you_said.format(given=feedback.given))
         )
         head.append(self._next(feedback.due), style="dim")
         console.print(head)
@@ -113,37 +123,60 @@ class TerminalIO:
         """Name the classic mistake the answer matches, as a teacher would."""
         if feedback.misconception is not None and feedback.misconception.feedback:
             self.console.print(
-                Text.assemble(("Likely mistake: ", "bold yellow"), feedback.misconception.feedback)
+                Text.assemble(
+                    (self.text.likely_mistake, "bold yellow"), feedback.misconception.feedback
+                )
             )
 
     def explain(self, feedback: Feedback) -> None:
-        self.console.print(Text(f"Worked solution of {feedback.question.id}:", style="bold"))
+        self.console.print(
+            Text(self.text.worked_solution_of.format(id=feedback.question.id), style="bold")
+        )
         self._answer(feedback)
 
     def recorded(self, question: Question) -> None:
-        self.console.print(Text("Answer recorded.", style="dim"))
+        self.console.print(Text(self.text.recorded, style="dim"))
 
     def notice(self, message: str) -> None:
-        self.console.print(Text(message, style="yellow"))
+        self.console.print(Text(notice_text(message, self.text), style="yellow"))
 
     def commands(self) -> None:
-        self.console.print(Text(EXAM_COMMANDS_LINE if self.exam else COMMANDS_LINE, style="dim"))
+        text = self.text
+        self.console.print(
+            Text(text.exam_commands_line if self.exam else text.commands_line, style="dim")
+        )
 
     def template_error(self, question: Question, message: str) -> None:
         self.console.print(
-            Text.assemble(("! Skipping a broken question: ", "bold yellow"), (message, "yellow"))
+            Text.assemble((self.text.broken_question, "bold yellow"), (message, "yellow"))
         )
 
     def waiting(self) -> contextlib.AbstractContextManager[object]:
         if not self.console.is_terminal:
             return contextlib.nullcontext()
-        return self.console.status("Loading torch to check your answer…", spinner="dots")
+        return self.console.status(self.text.loading_torch, spinner="dots")
 
     def _answer(self, feedback: Feedback) -> None:
-        _render_feedback(self.console, feedback)
+        _render_feedback(self.console, feedback, self.lang)
 
     def _next(self, due: datetime | None) -> str:
-        return f" · next review {relative(due, self.now())}" if due else ""
+        if due is None:
+            return ""
+        return self.text.next_review.format(when=relative(due, self.now(), self.text))
+
+
+def notice_text(message: str, text: Messages) -> str:
+    """A session notice in the interface language (other messages are shown as they are)."""
+    try:
+        notice = Notice(message)
+    except ValueError:
+        return message
+    return {
+        Notice.NO_HINTS_IN_EXAM: text.notice_no_hints_in_exam,
+        Notice.SOLUTIONS_AT_END: text.notice_solutions_at_end,
+        Notice.TRY_ONCE_MORE: text.notice_try_once_more,
+        Notice.ANSWER_FIRST: text.notice_answer_first,
+    }[notice]
 
 
 def terminal_reader(console: Console) -> Callable[[str], str | None]:
@@ -179,21 +212,22 @@ def pipe_reader(console: Console, stream: TextIO | None = None) -> Callable[[str
 # -- end of session ----------------------------------------------------------------------------
 
 
-def render_exam_review(console: Console, result: SessionResult) -> None:
+def render_exam_review(console: Console, result: SessionResult, lang: Lang = Lang.EN) -> None:
     """Exam mode: every answer against the truth, then the derivations of those missed."""
-    table = Table(title="Exam results", title_justify="left")
-    table.add_column("#", justify="right")
-    table.add_column("question", style="cyan", overflow="fold")
-    table.add_column("your answer", overflow="fold")
-    table.add_column("correct answer", overflow="fold")
+    text = messages(lang)
+    table = Table(title=text.exam_results, title_justify="left")
+    table.add_column(text.column_number, justify="right")
+    table.add_column(text.column_question, style="cyan", overflow="fold")
+    table.add_column(text.column_your_answer, overflow="fold")
+    table.add_column(text.column_correct_answer, overflow="fold")
     table.add_column("", no_wrap=True)
     for number, outcome in enumerate(result.outcomes, 1):
         feedback = outcome.feedback
         mark = {
             Status.CORRECT: Text("✓", style="bold green"),
             Status.WRONG: Text("✗", style="bold red"),
-            Status.SKIPPED: Text("skipped", style="yellow"),
-            Status.BROKEN: Text("broken", style="yellow"),
+            Status.SKIPPED: Text(text.mark_skipped, style="yellow"),
+            Status.BROKEN: Text(text.mark_broken, style="yellow"),
         }[outcome.status]
         table.add_row(
             str(number),
@@ -209,42 +243,43 @@ def render_exam_review(console: Console, result: SessionResult) -> None:
             console.print()
             console.print(Text(outcome.question.id, style="bold"))
             console.print(Markdown(outcome.question.prompt))
-            _render_feedback(console, outcome.feedback)
+            _render_feedback(console, outcome.feedback, lang)
 
 
-def render_summary(console: Console, summary: Summary, *, now: datetime) -> None:
+def render_summary(
+    console: Console, summary: Summary, *, now: datetime, lang: Lang = Lang.EN
+) -> None:
     """Score per topic, time taken, streaks and what to review next."""
+    text = messages(lang)
     lines: list[Text | Table] = []
     if summary.answered:
         lines.append(
             Text.assemble(
-                ("Score ", "bold"),
+                (text.score_label, "bold"),
                 (f"{summary.correct}/{summary.answered}", _score_style(summary)),
                 f" ({summary.score_percent}%)",
                 ("  ·  ", "dim"),
-                f"time {_duration(summary.seconds)}",
+                text.time_taken.format(duration=_duration(summary.seconds, text)),
                 ("  ·  ", "dim"),
-                f"best run {summary.best_run} in a row",
+                text.best_run.format(count=summary.best_run),
                 ("  ·  ", "dim"),
-                f"{summary.day_streak}-day streak",
+                text.day_streak.format(days=summary.day_streak),
             )
         )
     else:
-        lines.append(Text("No questions answered this time.", style="bold"))
+        lines.append(Text(text.nothing_answered, style="bold"))
     if summary.answered < summary.planned:
         left = summary.planned - summary.answered
+        why = _ended(summary.ended_by, text)
         lines.append(
-            Text(
-                f"{left} of {summary.planned} questions not answered ({_ended(summary.ended_by)}).",
-                style="dim",
-            )
+            Text(text.not_answered.format(left=left, planned=summary.planned, why=why), style="dim")
         )
     if summary.topics:
         table = Table(box=None, pad_edge=False, show_header=True, header_style="dim")
-        table.add_column("topic", style="cyan")
-        table.add_column("right", justify="right")
-        table.add_column("wrong", justify="right")
-        table.add_column("skipped", justify="right")
+        table.add_column(text.column_topic, style="cyan")
+        table.add_column(text.column_right, justify="right")
+        table.add_column(text.column_wrong, justify="right")
+        table.add_column(text.column_skipped, justify="right")
         table.add_column("", no_wrap=True)
         for topic in summary.topics:
             table.add_row(
@@ -256,54 +291,61 @@ def render_summary(console: Console, summary: Summary, *, now: datetime) -> None
             )
         lines.append(table)
     if summary.review_next:
-        lines.append(Text("Review next:", style="bold"))
+        lines.append(Text(text.review_next, style="bold"))
         for item in summary.review_next:
-            lines.append(_review_line(item, now))
-        lines.append(Text("Review them now: quizkit practice (mixes in what is due)", style="dim"))
+            lines.append(_review_line(item, now, text))
+        lines.append(Text(text.review_them_now, style="dim"))
     elif summary.next_due is not None:
+        when = relative(summary.next_due.due, now, text)
         lines.append(
             Text(
-                f"Nothing to review yet; the next review is {summary.next_due.template_id}, "
-                f"{relative(summary.next_due.due, now)}.",
+                text.nothing_to_review.format(template=summary.next_due.template_id, when=when),
                 style="dim",
             )
         )
     if summary.answered:
-        lines.append(Text(_encouragement(summary), style="bold"))
-    lines.append(Text("Your history and due reviews: quizkit stats", style="dim"))
+        lines.append(Text(_encouragement(summary, text), style="bold"))
+    lines.append(Text(text.history_hint, style="dim"))
     console.print()
     console.print(
-        Panel(Group(*lines), title="Session summary", title_align="left", border_style="magenta")
+        Panel(Group(*lines), title=text.summary_title, title_align="left", border_style="magenta")
     )
 
 
-def _encouragement(summary: Summary) -> str:
+def _encouragement(summary: Summary, text: Messages) -> str:
     ratio = summary.correct / summary.answered
     if ratio == 1:
-        return "All correct. Well done!"
+        return text.all_correct
     if ratio >= 0.8:
-        return "Strong session: the few you missed come back soon."
+        return text.strong_session
     if ratio >= 0.5:
-        return "Good progress: the ones you missed come back for review."
-    return "Tough set. Each miss comes back soon with new numbers; that is how it sticks."
+        return text.good_progress
+    return text.tough_set
 
 
-def _ended(reason: str) -> str:
+def _ended(reason: str, text: Messages) -> str:
     return {
-        "quit": "you quit",
-        "eof": "input ended",
-        "interrupt": "interrupted",
-        "error": "stopped by an error",
+        "quit": text.ended_quit,
+        "eof": text.ended_eof,
+        "interrupt": text.ended_interrupt,
+        "error": text.ended_error,
     }.get(reason, reason)
 
 
-def _review_line(item: ReviewItem, now: datetime) -> Text:
+def _review_line(item: ReviewItem, now: datetime, text: Messages) -> Text:
     parts = [item.topic]
     if item.why == "missed":
-        parts.append("missed today")
+        parts.append(text.missed_today)
     if item.due is not None:
-        parts.append("due now" if item.due <= now else f"due {relative(item.due, now)}")
-    return Text.assemble("  • ", (item.template_id, "cyan"), (f"  ({' · '.join(parts)})", "dim"))
+        due = item.due
+        parts.append(
+            text.due_now if due <= now else text.due_at.format(when=relative(due, now, text))
+        )
+    return Text.assemble(
+        "  • ",
+        (item.template_id, "cyan"),
+        (text.review_detail.format(details=text.list_separator.join(parts)), "dim"),
+    )
 
 
 def _score_style(summary: Summary) -> str:
@@ -316,20 +358,21 @@ def _score_style(summary: Summary) -> str:
 # -- quizkit stats -----------------------------------------------------------------------------
 
 
-def render_stats(console: Console, report: StatsReport, *, now: datetime) -> None:
+def render_stats(
+    console: Console, report: StatsReport, *, now: datetime, lang: Lang = Lang.EN
+) -> None:
+    text = messages(lang)
     if not report.total_answered and not report.topics:
-        console.print(
-            Text("No practice yet. Start with: quizkit practice TOPIC (see quizkit topics)")
-        )
+        console.print(Text(text.no_practice_yet))
         return
-    table = Table(title="Practice history", title_justify="left")
-    table.add_column("topic", style="cyan", no_wrap=True)
-    table.add_column("answers", justify="right")
-    table.add_column("accuracy", justify="right")
-    table.add_column(f"last {len(report.days)} days", justify="right")
-    table.add_column("daily accuracy", no_wrap=True, overflow="crop")
-    table.add_column("due", justify="right")
-    table.add_column("last practised", overflow="fold")
+    table = Table(title=text.stats_title, title_justify="left")
+    table.add_column(text.column_topic, style="cyan", no_wrap=True)
+    table.add_column(text.column_answers, justify="right")
+    table.add_column(text.column_accuracy, justify="right")
+    table.add_column(text.column_last_days.format(days=len(report.days)), justify="right")
+    table.add_column(text.column_daily_accuracy, no_wrap=True, overflow="crop")
+    table.add_column(text.column_due, justify="right")
+    table.add_column(text.column_last_practised, overflow="fold")
     for topic in report.topics:
         recent = f"{topic.recent_correct}/{topic.recent_answered}" if topic.recent_answered else "-"
         table.add_row(
@@ -339,34 +382,35 @@ def render_stats(console: Console, report: StatsReport, *, now: datetime) -> Non
             recent,
             sparkline(topic.daily),
             Text(str(topic.due), style="bold yellow") if topic.due else Text("0", style="dim"),
-            relative(topic.last, now) if topic.last else "-",
+            relative(topic.last, now, text) if topic.last else "-",
         )
-    table.caption = f"{report.total_answered} answers · {report.day_streak}-day streak"
+    table.caption = text.stats_caption.format(answers=report.total_answered, days=report.day_streak)
     console.print(table)
     console.print()
-    console.print(daily_chart(report, width=console.width))
+    console.print(daily_chart(report, width=console.width, lang=lang))
     console.print()
     if report.due:
-        console.print(Text(f"Due for review now ({len(report.due)}):", style="bold"))
+        console.print(Text(text.due_for_review.format(count=len(report.due)), style="bold"))
         for item in report.due:
-            console.print(_review_line(item, now))
-        console.print(Text("Practise them: quizkit practice (mixes in due reviews)", style="dim"))
+            console.print(_review_line(item, now, text))
+        console.print(Text(text.practise_them, style="dim"))
     else:
-        console.print(Text("Nothing due for review right now.", style="green"))
+        console.print(Text(text.nothing_due, style="green"))
     if report.upcoming:
-        console.print(Text("Coming up:", style="bold"))
+        console.print(Text(text.coming_up, style="bold"))
         for item in report.upcoming[:5]:
-            console.print(_review_line(item, now))
+            console.print(_review_line(item, now, text))
 
 
-def daily_chart(report: StatsReport, *, width: int, height: int = 6) -> Group:
+def daily_chart(report: StatsReport, *, width: int, height: int = 6, lang: Lang = Lang.EN) -> Group:
     """A vertical bar chart of answers per day: right answers █ (green) under wrong ones ░ (red)."""
+    text = messages(lang)
     column = 3
     fit = max(3, (width - 6) // column)
     days = report.days[-fit:]
     daily = report.daily[-fit:]
     peak = max((answered for answered, _ in daily), default=0)
-    rows: list[Text] = [Text("Answers per day (█ right, ░ wrong)", style="bold")]
+    rows: list[Text] = [Text(text.chart_title, style="bold")]
     for level in range(height, 0, -1):
         row = Text(f"{_axis(level, height, peak):>4} ")
         for answered, correct in daily:
@@ -383,11 +427,10 @@ def daily_chart(report: StatsReport, *, width: int, height: int = 6) -> Group:
     for day in days:
         labels.append(f"{day.day:>2} ", style="dim")
     rows.append(labels)
-    months = sorted(
-        {day.strftime("%b") for day in days},
-        key=lambda m: [d.strftime("%b") for d in days].index(m),
+    months = list(
+        dict.fromkeys(text.month.format(abbr=day.strftime("%b"), number=day.month) for day in days)
     )
-    rows.append(Text(f"     {' / '.join(months)}, ending today", style="dim"))
+    rows.append(Text(f"     {text.chart_months.format(months=' / '.join(months))}", style="dim"))
     return Group(*rows)
 
 
@@ -421,37 +464,38 @@ def sparkline(daily: Sequence[tuple[int, int]]) -> Text:
 # -- small formats -----------------------------------------------------------------------------
 
 
-def relative(moment: datetime | None, now: datetime) -> str:
-    """``in 10 min``, ``in 3 days``, ``now``, ``2 h ago``."""
+def relative(moment: datetime | None, now: datetime, text: Messages | None = None) -> str:
+    """``in 10 min``, ``in 3 days``, ``now``, ``2 h ago`` (``10 分钟后`` … in Chinese)."""
+    words = text or messages()
     if moment is None:
         return "-"
     delta = (moment - now).total_seconds()
     if -60 < delta <= 0:
-        return "now"
+        return words.now
     if 0 < delta < 60:
-        return "in 1 min"
-    words = _span(abs(delta))
-    return f"in {words}" if delta > 0 else f"{words} ago"
+        return words.in_a_minute
+    span = _span(abs(delta), words)
+    return words.in_span.format(span=span) if delta > 0 else words.span_ago.format(span=span)
 
 
-def _span(seconds: float) -> str:
+def _span(seconds: float, text: Messages) -> str:
     if seconds < 3600:
-        return f"{round(seconds / 60)} min"
+        return text.span_minutes.format(n=round(seconds / 60))
     if seconds < 86400:
-        return f"{round(seconds / 3600)} h"
+        return text.span_hours.format(n=round(seconds / 3600))
     days = round(seconds / 86400)
-    return f"{days} day" + ("s" if days != 1 else "")
+    return (text.span_day if days == 1 else text.span_days).format(n=days)
 
 
-def _duration(seconds: float) -> str:
+def _duration(seconds: float, text: Messages) -> str:
     whole = round(seconds)
     if whole < 60:
-        return f"{whole} s"
-    return f"{whole // 60} min {whole % 60:02d} s"
+        return text.seconds.format(s=whole)
+    return text.minutes_seconds.format(m=whole // 60, s=whole % 60)
 
 
-def _seconds(seconds: float | None) -> str:
-    return f"{seconds:.1f} s" if seconds is not None else ""
+def _seconds(seconds: float | None, text: Messages) -> str:
+    return text.seconds_precise.format(s=seconds) if seconds is not None else ""
 
 
 def _bar(part: int, whole: int, *, width: int) -> Text:
@@ -463,7 +507,7 @@ def render_warning(console: Console, message: str) -> None:
     console.print(Text.assemble(("quizkit: warning: ", "bold yellow"), message))
 
 
-def _render_feedback(console: Console, feedback: Feedback) -> None:
+def _render_feedback(console: Console, feedback: Feedback, lang: Lang = Lang.EN) -> None:
     """The correct answer, the accepted tolerance and the worked derivation."""
     render_answer(
         console,
@@ -471,4 +515,5 @@ def _render_feedback(console: Console, feedback: Feedback) -> None:
         accepted=feedback.accepted,
         solution=feedback.solution,
         detail=feedback.detail,
+        lang=lang,
     )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from quizkit.answers import shown_answer
 from quizkit.bank.bank import Bank
+from quizkit.bank.locale import Lang
 from quizkit.bank.model import AnswerKind, Template
 from quizkit.bank.question import Question, Truth, make_question
 from quizkit.errors import UsageError
@@ -70,6 +71,7 @@ class Worksheet:
     bank: str
     templates: tuple[Template, ...]
     versions: tuple[Version, ...]
+    lang: Lang = Lang.EN  # the bank's language: of the questions and the sheet's chrome
 
 
 def question_seed(seed: int, version: int, slot: int, template_id: str) -> int:
@@ -114,7 +116,9 @@ def build_version(
 
 def default_title(bank: Bank, selection: Selection) -> str:
     if not selection.topics:
-        return "Deep-learning fundamentals"
+        from quizkit.messages import messages
+
+        return messages(bank.lang).default_title
     return " · ".join(bank.topic(name).title for name in dict.fromkeys(selection.topics))
 
 
@@ -147,4 +151,5 @@ def build_worksheet(
             build_version(templates, seed=seed, version=number, bank=fingerprint, truths=truths)
             for number in numbers
         ),
+        lang=bank.lang,
     )

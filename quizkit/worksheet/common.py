@@ -1,44 +1,51 @@
-"""Texts shared by every renderer: labels, subtitles, instructions."""
+"""Texts shared by every renderer: labels, subtitles, instructions, in the worksheet's language.
+
+The words come from the interface catalog (:mod:`quizkit.messages`); the language is the
+bank's (``Worksheet.lang``), so the chrome and the questions always agree.
+"""
 
 from __future__ import annotations
 
+from quizkit.bank.locale import Lang
 from quizkit.bank.model import AnswerKind
+from quizkit.messages import Messages, messages, question_word
 from quizkit.worksheet.build import Item, Version, Worksheet
 from quizkit.worksheet.select import format_levels
 
-INSTRUCTIONS = (
-    "Write each answer in its box. Shapes as (N, C, H, W); counts as whole numbers "
-    "(1,234,567 or 1234567); decimals to at least 3 significant figures. "
-    "Tick one box where boxes are given."
-)
 
-COUNT_UNITS: dict[AnswerKind, str] = {
-    AnswerKind.PARAMS: "parameters",
-    AnswerKind.FLOPS: "FLOPs",
-}
+def words(worksheet: Worksheet) -> Messages:
+    """The catalog in the worksheet's language."""
+    return messages(worksheet.lang)
 
 
-def version_label(version: Version, *, key: bool = False) -> str:
-    return f"{'Key · ' if key else ''}Version {version.number}"
+def version_label(version: Version, *, key: bool = False, lang: Lang = Lang.EN) -> str:
+    text = messages(lang)
+    return (text.key_version_label if key else text.version_label).format(number=version.number)
 
 
 def subtitle(worksheet: Worksheet, version: Version) -> str:
+    text = words(worksheet)
     selection = worksheet.selection
-    topics = ", ".join(selection.topics) if selection.topics else "all topics"
+    topics = ", ".join(selection.topics) if selection.topics else text.all_topics
     count = len(version.items)
-    return (
-        f"{count} question{'s' if count != 1 else ''} · {version.max_points} points · "
-        f"{topics} · level {format_levels(selection.levels)} · {version.id}"
+    return text.subtitle.format(
+        count=count,
+        questions=question_word(worksheet.lang, count),
+        points=version.max_points,
+        topics=topics,
+        levels=format_levels(selection.levels),
+        id=version.id,
     )
 
 
-def points_label(points: int) -> str:
-    return f"{points} pt" if points == 1 else f"{points} pts"
+def points_label(points: int, lang: Lang = Lang.EN) -> str:
+    text = messages(lang)
+    return (text.point if points == 1 else text.points).format(n=points)
 
 
-def unit_of(item: Item) -> str | None:
+def unit_of(item: Item, lang: Lang = Lang.EN) -> str | None:
     """The unit written after an answer box: the template's unit, or the kind's."""
-    return item.unit or COUNT_UNITS.get(item.kind)
+    return item.unit or messages(lang).count_units.get(item.kind)
 
 
 def is_list_value(item: Item) -> bool:

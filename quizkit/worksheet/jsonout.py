@@ -23,6 +23,7 @@ def worksheet_json(worksheet: Worksheet, versions: tuple[Version, ...]) -> str:
     data = {
         "format": FORMAT,
         "title": worksheet.title,
+        "lang": worksheet.lang.value,
         "seed": worksheet.seed,
         "bank": worksheet.bank,
         "selection": {

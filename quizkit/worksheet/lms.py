@@ -25,9 +25,11 @@ from html import escape
 from quizkit.answers import tolerance_bound
 from quizkit.answers.precision import precision_sentence
 from quizkit.bank.bank import Bank
+from quizkit.bank.locale import template_lang
 from quizkit.bank.model import AnswerKind, Template
 from quizkit.bank.question import make_question
 from quizkit.errors import UsageError
+from quizkit.messages import Messages, join_wide_lines, messages
 from quizkit.worksheet.build import Item, build_item, question_seed
 from quizkit.worksheet.formats import ExportFormat
 from quizkit.worksheet.markup import (
@@ -203,7 +205,8 @@ def choices(item: Item) -> list[tuple[str, bool]]:
     """(option html, correct) for multichoice questions."""
     if item.kind is AnswerKind.LEGAL:
         runs = bool(item.truth.value)
-        return [("yes, it runs", runs), ("no, torch raises an error", not runs)]
+        text = _words(item)
+        return [(escape(text.yes_it_runs), runs), (escape(text.no_it_raises), not runs)]
     return [
         (html_inlines(parse_inlines(text)), index == item.truth.value)
         for index, text in enumerate(item.question.options)
@@ -244,22 +247,34 @@ def title(item: Item) -> str:
 
 def prompt_html(item: Item, *, suffixes: bool = True) -> str:
     """The prompt as HTML; ``suffixes=False`` for LMSs whose numeric fields refuse ``2.26G``."""
-    prompt = item.question.prompt
+    prompt = join_wide_lines(item.question.prompt)
     if not suffixes:
         template = item.question.template
         listed = isinstance(item.question.lets.get("result"), list | tuple)
         spec = template.answer
-        with_si = precision_sentence(spec.kind, spec.tolerance, listed=listed)
-        plain = precision_sentence(spec.kind, spec.tolerance, listed=listed, suffixes=False)
+        lang = template_lang(template).value
+        with_si = precision_sentence(spec.kind, spec.tolerance, listed=listed, lang=lang)
+        plain = precision_sentence(
+            spec.kind, spec.tolerance, listed=listed, lang=lang, suffixes=False
+        )
         if with_si and with_si != plain:
             prompt = prompt.replace(with_si, plain)
     return html_blocks(parse_blocks(prompt))
 
 
+def _words(item: Item) -> Messages:
+    """The interface words in the language of the item's question."""
+    return messages(template_lang(item.question.template))
+
+
 def solution_html(item: Item) -> str:
-    detail = f"<p>torch says: {escape(item.truth.detail)}</p>" if item.truth.detail else ""
+    text = _words(item)
+    detail = (
+        f"<p>{escape(text.torch_says)}{escape(item.truth.detail)}</p>" if item.truth.detail else ""
+    )
     return (
-        f"<p><strong>Answer:</strong> {html_inlines(parse_inlines(item.answer))}</p>"
+        f"<p><strong>{escape(text.answer_field)}</strong> "
+        f"{html_inlines(parse_inlines(item.answer))}</p>"
         f"{detail}{html_blocks((parse_lines(item.question.solution),))}"
     )
 

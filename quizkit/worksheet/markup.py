@@ -17,6 +17,7 @@ import html
 import json
 import re
 import string
+import unicodedata
 from dataclasses import dataclass
 
 
@@ -216,7 +217,13 @@ def _opens(text: str, index: int, marker: str) -> bool:
     after = index + len(marker)
     if after >= len(text) or text[after].isspace():
         return False
-    return not (index > 0 and (text[index - 1].isalnum() or text[index - 1] == ")"))
+    return not (index > 0 and (_word_char(text[index - 1]) or text[index - 1] == ")"))
+
+
+def _word_char(char: str) -> bool:
+    """A letter or digit of a language that spaces its words: Chinese text has no spaces, so
+    ``要*把*`` emphasises as CommonMark does (a CJK character is not "inside a word")."""
+    return char.isalnum() and unicodedata.east_asian_width(char) not in ("W", "F")
 
 
 def _closing(text: str, start: int, marker: str) -> int:
@@ -225,7 +232,7 @@ def _closing(text: str, start: int, marker: str) -> int:
     while index >= 0:
         after = index + len(marker)
         before_ok = index > start and not text[index - 1].isspace()
-        after_ok = after >= len(text) or not text[after].isalnum()
+        after_ok = after >= len(text) or not _word_char(text[after])
         single = len(marker) == 2 or after >= len(text) or text[after] != marker[0]
         if before_ok and after_ok and single:
             return index

@@ -35,9 +35,9 @@ Renderer = Callable[[Worksheet, tuple[Version, ...], bool], bytes]
 
 
 def _pdf(worksheet: Worksheet, versions: tuple[Version, ...], key: bool) -> bytes:
-    from quizkit.worksheet.typeset import compile_pdf, worksheet_source
+    from quizkit.worksheet.typeset import render_pdf
 
-    return compile_pdf(worksheet_source(worksheet, versions, key=key))
+    return render_pdf(worksheet, versions, key=key)
 
 
 def _md(worksheet: Worksheet, versions: tuple[Version, ...], key: bool) -> bytes:
@@ -128,9 +128,11 @@ def render_files(
 
 def _combined_pdf(worksheet: Worksheet, singles: list[bytes], *, key: bool) -> bytes:
     """The versions' PDFs joined (milliseconds), or typeset again if they cannot be joined."""
+    from quizkit.messages import messages
     from quizkit.worksheet.pdfmerge import merge_pdfs
 
-    title = f"{worksheet.title} ({'answer keys' if key else 'worksheets'})"
+    text = messages(worksheet.lang)
+    title = f"{worksheet.title} ({text.keys_word if key else text.worksheets_word})"
     try:
         return merge_pdfs(singles, title=title)
     except ValueError:  # a Typst version writing PDFs the joiner does not know

@@ -35,8 +35,10 @@ from pathlib import Path
 import yaml
 
 from quizkit.bank.levels import format_levels, parse_levels
+from quizkit.bank.locale import Lang
 from quizkit.bank.model import AnswerKind
 from quizkit.errors import QuizkitError
+from quizkit.messages import messages
 from quizkit.worksheet.build import Version, Worksheet
 from quizkit.worksheet.errors import AnswerSheetError
 from quizkit.worksheet.fingerprint import FINGERPRINT_DIGITS, template_fingerprint
@@ -46,17 +48,6 @@ from quizkit.worksheet.select import Selection
 MAGIC = "answer-sheet"
 _MAGIC_LINE = re.compile(rf"^quizkit:\s*['\"]?{MAGIC}['\"]?\s*$", re.MULTILINE)
 MAX_SHEET_BYTES = 1_000_000
-
-SLOT_HINTS: dict[AnswerKind, str] = {
-    AnswerKind.SHAPE: "a shape, e.g. (1, 16, 15, 15)",
-    AnswerKind.LEGAL: "yes (it runs) or no (torch raises an error)",
-    AnswerKind.BOOL: "true or false",
-    AnswerKind.PARAMS: "a parameter count, e.g. 61706 or 1.2M",
-    AnswerKind.FLOPS: "a FLOP count, e.g. 22649241600 or 22.6G",
-    AnswerKind.INT: "a whole number",
-    AnswerKind.VALUE: "a number, e.g. 0.25 (or a list [0.1, 0.2])",
-    AnswerKind.CHOICE: "a letter",
-}
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -98,10 +89,11 @@ def sheet_filename(version: Version) -> str:
     return f"answers-{version.id}.yaml"
 
 
-def slot_hint(kind: AnswerKind, options: tuple[str, ...]) -> str:
+def slot_hint(kind: AnswerKind, options: tuple[str, ...], lang: Lang = Lang.EN) -> str:
+    text = messages(lang)
     if kind is AnswerKind.CHOICE and options:
-        return f"a letter, a to {chr(ord('a') + len(options) - 1)}"
-    return SLOT_HINTS[kind]
+        return text.slot_letter_range.format(last=chr(ord("a") + len(options) - 1))
+    return text.slot_hints[kind]
 
 
 def render_answer_sheet(
@@ -110,16 +102,17 @@ def render_answer_sheet(
     """The sheet for ``version``, blank, or filled with ``answers`` (one text per question)."""
     selection = worksheet.selection
     topics = ", ".join(selection.topics)
+    text = messages(worksheet.lang)
     lines = [
-        "# quizkit answer sheet: write each answer after `answer:`; leave everything else as it is.",
-        f"# Grade it with:  quizkit grade {sheet_filename(version)}",
+        f"# {text.sheet_header}",
+        f"# {text.sheet_grade_with.format(file=sheet_filename(version))}",
         f"quizkit: {MAGIC}",
         f"worksheet: {version.id}",
         f"title: {_quote(worksheet.title)}",
         f"topics: [{topics}]",
         f"count: {selection.count}",
         f"levels: {_quote(format_levels(selection.levels))}",
-        "templates:  # the question templates, as they were: grading checks these, not the bank",
+        f"templates:  # {text.sheet_templates}",
         *(
             f"  - {{id: {item.question.template.id}, "
             f"fingerprint: {template_fingerprint(item.question.template)}}}"
@@ -132,7 +125,7 @@ def render_answer_sheet(
     for index, item in enumerate(version.items):
         filled = answers[index] if answers is not None else None
         value = _quote(filled) if filled is not None else ""
-        hint = slot_hint(item.kind, item.question.options)
+        hint = slot_hint(item.kind, item.question.options, worksheet.lang)
         lines += [
             f"  - q: {item.number}",
             f"    question: {item.question.id}",
