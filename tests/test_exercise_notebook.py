@@ -587,11 +587,11 @@ def test_the_starter_notebook_runs_in_a_jupyter_kernel_and_its_check_cell_report
 
 
 def test_classroom_init_finds_the_notebooks_of_a_template_repository(tmp_path: Path) -> None:
-    from quizkit.grade.classroom import assignment_exercises
+    from quizkit.ci.init import assignment_exercises
 
     write_notebook(starter_notebook("softmax", "softmax.ipynb"), tmp_path / "softmax.ipynb")
     (tmp_path / "linear.py").write_text(starter_source("linear"))
-    assert assignment_exercises(tmp_path, None) == ["softmax", "linear"]
+    assert assignment_exercises(tmp_path, None) == ("softmax", "linear")
 
 
 def test_a_check_cell_that_lost_its_tag_is_dropped_too(tmp_path: Path) -> None:

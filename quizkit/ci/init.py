@@ -39,6 +39,7 @@ import yaml
 from quizkit.ci.install import InstallSpec
 from quizkit.errors import QuizkitError
 from quizkit.exercises.catalog import get_exercise, list_exercises
+from quizkit.grade.discover import EXERCISE_SUFFIXES
 
 TORCH_VERSION = "2.13.0"
 TORCH_INDEX = "https://download.pytorch.org/whl/cpu"
@@ -94,14 +95,18 @@ def fill(text: str, values: dict[str, str]) -> str:
 
 
 def assignment_exercises(directory: Path, exercises: Sequence[str] | None) -> tuple[str, ...]:
-    """The exercises to grade: those named, else those whose ``<name>.py`` is in ``directory``,
-    else the whole catalog. The files always name them, so a deleted file scores zero instead
-    of shrinking the maximum."""
+    """The exercises to grade: those named, else those whose ``<name>.py`` or ``<name>.ipynb``
+    is in ``directory``, else the whole catalog. The files always name them, so a deleted file
+    scores zero instead of shrinking the maximum."""
     if exercises:
         for name in exercises:
             get_exercise(name)
         return tuple(dict.fromkeys(exercises))
-    present = [i.name for i in list_exercises() if (directory / f"{i.name}.py").is_file()]
+    present = [
+        i.name
+        for i in list_exercises()
+        if any((directory / f"{i.name}{suffix}").is_file() for suffix in EXERCISE_SUFFIXES)
+    ]
     return tuple(present or [i.name for i in list_exercises()])
 
 

@@ -7,6 +7,7 @@ Nothing here imports torch at import time.
 from __future__ import annotations
 
 import os
+from functools import partial
 from pathlib import Path
 
 import typer
@@ -121,28 +122,21 @@ def grade(
     err = make_console(stderr=True)
     workers = jobs or _default_jobs()
     bank = open_bank(bank_dirs, bank_only)  # read only if an answer sheet is graded
+    grade_all = partial(
+        grade_submissions,
+        submissions,
+        seed=seed,
+        limits=limits,
+        jobs=workers,
+        allow_changed_bank=allow_changed_bank,
+        bank=bank,
+        isolation=isolation,
+    )
     if err.is_terminal:
         with grading_progress(err) as progress:
-            run = grade_submissions(
-                submissions,
-                seed=seed,
-                limits=limits,
-                jobs=workers,
-                progress=progress,
-                allow_changed_bank=allow_changed_bank,
-                bank=bank,
-                isolation=isolation,
-            )
+            run = grade_all(progress=progress)
     else:
-        run = grade_submissions(
-            submissions,
-            seed=seed,
-            limits=limits,
-            jobs=workers,
-            allow_changed_bank=allow_changed_bank,
-            bank=bank,
-            isolation=isolation,
-        )
+        run = grade_all()
     run = attach_students(run, submissions, roster=class_list)
     console = make_console()
     if fmt is ReportFormat.TEXT:
