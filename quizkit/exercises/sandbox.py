@@ -414,6 +414,11 @@ class Zone:
         for etc in ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/localtime"):
             if os.path.exists(etc):
                 command += ["--ro-bind", etc, etc]
+        # The private /tmp and /dev/shm first: bwrap mounts in order, and Python or quizkit may
+        # live under /tmp (a checkout or venv there), so their binds must land on top.
+        command += ["--proc", "/proc", "--dev", "/dev"]
+        command += ["--perms", "1777", "--size", tmp_bytes, "--tmpfs", "/tmp"]
+        command += ["--perms", "1777", "--size", tmp_bytes, "--tmpfs", "/dev/shm"]
         roots = python_roots()
         parents = sorted({str(a) for r in roots for a in Path(r).parents if str(a) != "/"})
         for parent in parents:  # created 0755: the workers' uid must pass through them
@@ -422,9 +427,6 @@ class Zone:
         for directory in roots:
             command += ["--ro-bind", directory, directory]
         command += ["--ro-bind", self.src, "/submission", "--bind", self.scratch, "/scratch"]
-        command += ["--proc", "/proc", "--dev", "/dev"]
-        command += ["--perms", "1777", "--size", tmp_bytes, "--tmpfs", "/tmp"]
-        command += ["--perms", "1777", "--size", tmp_bytes, "--tmpfs", "/dev/shm"]
         command += ["--remount-ro", "/", "--chdir", "/scratch", "--", *python]
         return command
 
