@@ -190,7 +190,8 @@ def _with_stopper(message: str, text: str) -> str:
     normal = normalize_input(text).translate(_CHAR_MAP)
     for position, char in enumerate(normal, start=1):
         if char not in _READABLE and not char.isspace() and not _is_word_char(char):
-            name = unicodedata.name(char, "unnamed")
+            fallback = "control character" if unicodedata.category(char) == "Cc" else "unnamed"
+            name = unicodedata.name(char, fallback)
             return (
                 f"reading stopped at {char!r} ({name.lower()}, U+{ord(char):04X}, character "
                 f"{position}): {message}"
