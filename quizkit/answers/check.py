@@ -259,7 +259,7 @@ def _bound(t: int | float, rule: _Rule) -> Fraction:
             return _decimal(rule.atol)
         # The decade of a float truth is that of its shortest decimal: the float 1e-7 is a
         # hair below 10**-7 but means 1e-7, and must not shrink the window tenfold.
-        decade = _floor_log10(abs(_decimal(t) if isinstance(t, float) else Fraction(t)))
+        decade = floor_log10(abs(_decimal(t) if isinstance(t, float) else Fraction(t)))
         return Fraction(1, 2) * Fraction(10) ** (decade - rule.sigfigs + 1)
     return _decimal(rule.atol) + _decimal(rule.rtol) * abs(Fraction(t))
 
@@ -269,7 +269,7 @@ def _decimal(x: float) -> Fraction:
     return Fraction(repr(float(x)))
 
 
-def _floor_log10(q: Fraction) -> int:
+def floor_log10(q: Fraction) -> int:
     """``floor(log10(q))`` for ``q > 0``, exactly (math.log10 misrounds near powers of 10)."""
     guess = len(str(q.numerator)) - len(str(q.denominator))
     return guess if q >= Fraction(10) ** guess else guess - 1
@@ -335,7 +335,7 @@ def _float_bounds(low: Fraction, high: Fraction, t: int | float, rule: _Rule) ->
     2.0536, not 2.01299999 and 2.05366667), each itself accepted: a student typing a shown
     bound is graded right. Falls back to the shortest exact decimals for extreme ranges."""
     width = high - low
-    places = max(0, 2 - _floor_log10(width)) if width > 0 else 0
+    places = max(0, 2 - floor_log10(width)) if width > 0 else 0
     # Plain decimals while they stay short; tiny or huge ranges read better in e-notation.
     if width > 0 and places <= 7 and abs(low) < 1e15 and abs(high) < 1e15:
         scale = Fraction(10) ** places

@@ -65,7 +65,7 @@ def check_typed_answer(question: Question, truth: Truth, text: str) -> AnswerChe
     common = {
         "question_id": question.id,
         "truth": shown.answer,
-        "truth_value": _jsonable(truth.value),
+        "truth_value": truth.value,
         "accepted": shown.accepted,
     }
     parsed = parse_answer(question.kind, text, options=question.options)
@@ -97,7 +97,3 @@ def misconception_named(question: Question, truth: Truth, given: object) -> Misn
     tolerance = question.template.answer.tolerance
     name = matching_misconception(question.kind, given, truth.misconceptions, tolerance)
     return None if name is None else Misnamed(name, question.feedback.get(name, ""))
-
-
-def _jsonable(value: Any) -> Any:
-    return list(value) if isinstance(value, tuple) else value

@@ -23,6 +23,7 @@ from fractions import Fraction
 from html import escape
 
 from quizkit.answers import tolerance_bound
+from quizkit.answers.check import floor_log10
 from quizkit.answers.precision import precision_sentence
 from quizkit.bank.bank import Bank
 from quizkit.bank.locale import template_lang
@@ -193,10 +194,7 @@ def inward(bound: Fraction) -> str:
     """``bound`` rounded *down* to three significant figures, as a plain decimal."""
     if bound <= 0:
         return "0"
-    decade = len(str(bound.numerator)) - len(str(bound.denominator))
-    if bound < Fraction(10) ** decade:
-        decade -= 1
-    scale = Fraction(10) ** (decade - TOLERANCE_DIGITS + 1)
+    scale = Fraction(10) ** (floor_log10(bound) - TOLERANCE_DIGITS + 1)
     rounded = math.floor(bound / scale) * scale
     return plain_number(float(rounded)) if rounded.denominator != 1 else str(rounded.numerator)
 
